@@ -1,0 +1,3 @@
+from codekit.cli import main
+
+main()

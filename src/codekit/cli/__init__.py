@@ -1,0 +1,51 @@
+"""The codekit command line: thin wrappers that parse, call one library function, render.
+
+Each command lives in its own module and registers itself on the shared ``app``. Heavy libraries
+(pandas, polars, scikit-learn, great-expectations) are imported inside the commands, never here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from codekit import __version__
+from codekit.cli._common import STATE, app
+from codekit.errors import CodekitError
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"codekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+) -> None:
+    """codekit: service-code taxonomy and intake simplification for a city's 311."""
+    STATE["debug"] = debug
+
+
+# Command modules register themselves on `app` when imported.
+from codekit.cli import commands  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: one `Error: ...` line and exit 2 for any CodekitError."""
+    if argv is None:
+        argv = sys.argv[1:]
+    STATE["debug"] = "--debug" in argv
+    try:
+        app(args=argv, prog_name="codekit", standalone_mode=True)
+    except CodekitError as e:
+        if STATE["debug"]:
+            raise
+        sys.stderr.write(f"Error: {e}\n")
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("Error: interrupted\n")
+        sys.exit(130)

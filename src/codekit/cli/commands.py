@@ -1,0 +1,3 @@
+"""Imports every command module so each registers itself on the app. One line per module."""
+
+# ruff: noqa: F401

@@ -1,0 +1,1 @@
+"""Readers and writers of outside formats. See docs/formats.md."""
