@@ -77,3 +77,62 @@ def progress(description: str, total: float | None = None, enabled: bool = True)
             bar.advance(task, n)
 
         yield advance
+
+
+# --- catalogue and error-log inputs shared by the commands ---------------------------------------
+
+CATALOGUE_ARG = typer.Argument(
+    None,
+    help="Catalogue file (codekit CSV/Parquet/YAML, Open311 JSON/XML, Toronto CSV, request rows). "
+    "Omit it to use the bundled sample city.",
+    show_default=False,
+)
+FORMAT_OPTION = typer.Option(None, "--format", "-f", help="Input format; detected when omitted (see `codekit formats`).")
+DEFINITIONS_OPTION = typer.Option(
+    None, "--definitions", help="Open311 service definition file(s) whose attributes join the catalogue's codes."
+)
+PRESET_OPTION = typer.Option(None, "--preset", help="Column preset for request rows of other cities: nyc, sf.")
+SEED_OPTION = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given).")
+
+
+def load_inputs(
+    catalogue_path,
+    errors_path=None,
+    *,
+    format: str | None = None,
+    definitions=None,
+    preset: str | None = None,
+    seed: int = 311,
+    sample_events: int = 1_000_000,
+    advance=None,
+):
+    """Load (catalogue, error log or None) for a command; the sample city when no catalogue is given."""
+    step = advance or (lambda *a, **k: None)
+    if catalogue_path is None:
+        from codekit.io.errorlog import ErrorLog
+        from codekit.sample import generate_sample
+
+        step(1, description=f"generating the sample city (seed {seed})")
+        if errors_path is not None:
+            from codekit.sample import sample_catalogue
+            from codekit.io.errorlog import scan_error_log
+
+            return sample_catalogue(seed=seed), scan_error_log(errors_path)
+        city = generate_sample(seed=seed, n_events=sample_events)
+        return city.catalogue, ErrorLog.from_frame(city.events, source=f"sample city (seed {seed})")
+    from codekit.io.catalogue import load_catalogue
+
+    step(1, description=f"loading {catalogue_path}")
+    kwargs = {"definitions": tuple(definitions or ())}
+    if preset:
+        from codekit.io.rows import RowColumns
+
+        kwargs["columns"] = RowColumns.preset(preset)
+    catalogue = load_catalogue(catalogue_path, format=format, **kwargs)
+    log = None
+    if errors_path is not None:
+        from codekit.io.errorlog import scan_error_log
+
+        step(1, description=f"reading {errors_path}")
+        log = scan_error_log(errors_path)
+    return catalogue, log

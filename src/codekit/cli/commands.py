@@ -1,3 +1,4 @@
 """Imports every command module so each registers itself on the app. One line per module."""
 
 # ruff: noqa: F401
+from codekit.cli import cmd_profile
