@@ -2,3 +2,6 @@
 
 # ruff: noqa: F401
 from codekit.cli import cmd_profile
+from codekit.cli import cmd_catalogue
+from codekit.cli import cmd_validate
+from codekit.cli import cmd_propose

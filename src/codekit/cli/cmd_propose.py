@@ -1,0 +1,190 @@
+"""`codekit propose` (draft public categories) and `codekit confusion` (export the confusion graph)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from codekit.cli._common import (
+    CATALOGUE_ARG, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, PRESET_OPTION,
+    app, console, emit_json, err_console, load_inputs, progress,
+)
+
+ERRORS_OPTION = typer.Option(None, "--errors", "-e", help="Intake error log (CSV or Parquet, canonical schema).")
+
+
+@app.command()
+def propose(
+    catalogue: Optional[Path] = CATALOGUE_ARG,
+    errors: Optional[Path] = ERRORS_OPTION,
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Write the draft taxonomy/ here (one YAML per category). Omit to only print."
+    ),
+    strategy: str = typer.Option("agglomerative", "--strategy", help="agglomerative or community."),
+    categories: Optional[int] = typer.Option(None, "--categories", "-n", help="Target number of categories."),
+    threshold: Optional[float] = typer.Option(
+        None, "--threshold", help="Distance threshold in [0, 1] (default 0.7 when --categories is not given)."
+    ),
+    max_size: Optional[int] = typer.Option(None, "--max-size", help="No category larger than this."),
+    constraints: Optional[Path] = typer.Option(
+        None, "--constraints", help="YAML file with must_link / cannot_link pairs (see docs/propose.md)."
+    ),
+    weight: Optional[list[str]] = typer.Option(
+        None, "--weight", "-w",
+        help="Signal weight NAME=VALUE (repeatable): text, description, hierarchy, confusion, fields, "
+        "division, section, semantic.",
+    ),
+    against: Optional[str] = typer.Option(
+        None, "--against", help="Score against an existing grouping: group, section, division, extra.KEY."
+    ),
+    seed: int = typer.Option(311, "--seed", help="Seed of the clustering and of the bundled sample city."),
+    format: Optional[str] = FORMAT_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    preset: Optional[str] = PRESET_OPTION,
+    force: bool = typer.Option(False, "--force", help="Replace a non-empty --out folder."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Propose public categories: cluster codes that residents mix up or that say the same thing,
+    with a suggested label, the members and why they are together; print the metrics and, with
+    --out, write a draft taxonomy/ to edit."""
+    from codekit.propose.constraints import load_constraints
+    from codekit.propose.draft import write_draft
+    from codekit.propose.proposal import propose as run_propose
+    from codekit.propose.signals import Weights
+
+    weights = Weights.parse(weight)
+    cons = load_constraints(constraints) if constraints else None
+    if out is not None and out.is_dir() and any(out.iterdir()) and not force:
+        from codekit.errors import UsageError
+
+        raise UsageError(f"the output folder {out} is not empty", path=out,
+                         hint="choose an empty or new folder, or pass --force to replace it")
+    with progress("proposing", total=None, enabled=not as_json) as advance:
+        cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, preset=preset,
+                               seed=seed, advance=advance)
+        result = run_propose(
+            cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
+            constraints=cons, weights=weights, against=against, seed=seed, progress=advance,
+        )
+        written = []
+        if out is not None:
+            advance(1, description=f"writing {out}")
+            written = write_draft(result, out, force=force)
+    data = result.to_dict()
+    data["written"] = {"folder": str(out) if out is not None else None, "n_files": len(written)}
+    if as_json:
+        emit_json(data)
+        return
+    render(data)
+
+
+def render(data: dict) -> None:
+    from rich.table import Table
+
+    out = console()
+    m = data["metrics"]
+    p = data["params"]
+    out.print(
+        f"[bold]{m['n_codes']:,} codes -> {m['n_categories']:,} public categories[/bold] "
+        f"(reduction {100 * m['reduction_ratio']:.1f}%, {m['codes_per_category']} codes per category; "
+        f"strategy {p['strategy']}, "
+        + (f"target {p['categories']}" if p["categories"] else f"threshold {p['threshold']}") + ")"
+    )
+    s = m["sizes"]
+    out.print(f"sizes: min {s['min']}, median {s['median']}, max {s['max']}; {s['n_single']} single-code categories")
+    rq = m["routing_questions"]
+    out.print(
+        f"routing questions: {rq['total']} in all, mean {rq['mean']} per category, max {rq['max']} "
+        f"(answers of at most {rq['max_options']}); {rq['categories_spanning_divisions']} categories span divisions"
+    )
+    if m.get("confusion_within_share") is not None:
+        out.print(
+            f"confusion absorbed within categories: {100 * m['confusion_within_share']:.1f}% "
+            f"({m['confusion_within']:,} of {m['confusion_total']:,} re-coded/transferred events)"
+        )
+    active = ", ".join(f"{k}={v:g}" for k, v in data["signals"]["active"].items())
+    out.print(f"signals: {active}")
+    if data.get("against"):
+        a = data["against"]
+        out.print(
+            f"against {a['column']}: ARI {a['ari']:.4f}, AMI {a['ami']:.4f}, V-measure {a['v_measure']:.4f} "
+            f"(homogeneity {a['homogeneity']:.4f}, completeness {a['completeness']:.4f}; "
+            f"{a['n_groups']} groups, {a['n_scored']} codes scored)"
+        )
+    t = Table(title="Largest proposed categories", title_justify="left")
+    for col in ("category", "label", "codes", "questions", "shared terms", "confusion", "jargon"):
+        t.add_column(col, justify="right" if col in ("codes", "questions", "confusion") else "left")
+    cats = sorted(data["categories"], key=lambda c: (-c["size"], c["id"]))
+    for c in cats[:20]:
+        r = c["rationale"]
+        t.add_row(
+            c["id"], c["label"], str(c["size"]), str(c["routing_questions"]),
+            ", ".join(r["shared_terms"][:4]), f"{r['confusion_within']:,}" if r["confusion_within"] else "",
+            "; ".join(c["jargon"]),
+        )
+    out.print(t)
+    if m["jargon"]["n_flagged"]:
+        out.print(f"{m['jargon']['n_flagged']} labels flagged for jargon (see --json for all)")
+    err = err_console()
+    for w in data["warnings"]:
+        err.print(f"[yellow]warning:[/yellow] {w}")
+    if data["written"]["folder"]:
+        out.print(f"wrote {data['written']['n_files']} category files to {data['written']['folder']}")
+
+
+@app.command()
+def confusion(
+    catalogue: Optional[Path] = CATALOGUE_ARG,
+    errors: Optional[Path] = ERRORS_OPTION,
+    graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the graph as GraphML here."),
+    graph_json: Optional[Path] = typer.Option(None, "--graph-json", help="Write the graph as JSON here."),
+    top: int = typer.Option(15, "--top", min=0, help="How many confused pairs and codes to list."),
+    seed: int = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given)."),
+    format: Optional[str] = FORMAT_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    preset: Optional[str] = PRESET_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The confusion graph from the error log: which codes are re-coded or transferred to which,
+    per-code error rates by kind, cross-division confusion; export as GraphML and JSON."""
+    from codekit.analyse.confusion import confusion_report
+    from codekit.errors import UsageError
+
+    if catalogue is not None and errors is None:
+        raise UsageError("codekit confusion needs an error log", hint="pass --errors LOG (or no catalogue for the sample city)")
+    with progress("building the confusion graph", total=None, enabled=not as_json) as advance:
+        cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, preset=preset,
+                               seed=seed, advance=advance)
+        result = confusion_report(log, cat, top=top, graphml=graphml, json_path=graph_json)
+    if as_json:
+        emit_json(result)
+        return
+    render_confusion(result)
+
+
+def render_confusion(r: dict) -> None:
+    from rich.table import Table
+
+    out = console()
+    out.print(
+        f"[bold]{r['n_confusion_events']:,} re-coded/transferred events[/bold] of {r['n_events']:,} error events, "
+        f"over {r['n_edges']:,} code pairs; cross-division {100 * r['cross_division_share']:.1f}%"
+    )
+    t = Table(title="Top confusions", title_justify="left")
+    for col in ("code a", "name a", "code b", "name b", "events", "a->b", "b->a", "cross-division"):
+        t.add_column(col, justify="right" if col in ("events", "a->b", "b->a") else "left")
+    for p in r["top_confusions"]:
+        t.add_row(p["code_a"], p["name_a"], p["code_b"], p["name_b"], f"{p['n']:,}", f"{p['a_to_b']:,}",
+                  f"{p['b_to_a']:,}", "yes" if p["cross_division"] else "")
+    out.print(t)
+    t = Table(title="Highest error rates", title_justify="left")
+    for col in ("code", "name", "division", "volume", "errors", "rate"):
+        t.add_column(col, justify="right" if col in ("volume", "errors", "rate") else "left")
+    for c in r["top_error_rates"]:
+        t.add_row(c["code"], c["name"], c["division"], f"{c['volume']:,}", f"{c['n_errors']:,}",
+                  f"{100 * c['error_rate']:.2f}%")
+    out.print(t)
+    for kind, path in sorted(r["written"].items()):
+        out.print(f"wrote {kind} to {path}")

@@ -1,0 +1,102 @@
+"""`codekit validate` and `codekit routes`: the taxonomy's promise to the divisions, checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
+
+_TAXONOMY_ARG = typer.Argument(Path("taxonomy"), help="The taxonomy folder (one YAML file per public category).")
+_CATALOGUE_OPT = typer.Option(
+    None, "--catalogue", "-c",
+    help="The service-code catalogue (codekit YAML/CSV/Parquet, Open311, Toronto). Default: the bundled sample city.",
+)
+
+
+@app.command()
+def validate(
+    taxonomy: Path = _TAXONOMY_ARG,
+    catalogue: Optional[Path] = _CATALOGUE_OPT,
+    as_json: bool = JSON_OPTION,
+    sample_limit: int = typer.Option(
+        500, "--sample-limit", min=1,
+        help="Pick-list combinations checked per code in the proof; codes with more are sampled.",
+    ),
+    seed: int = typer.Option(311, "--seed", help="Seed of the proof's sampling."),
+) -> None:
+    """Check the taxonomy against the catalogue: every active code reachable, every combination of
+    answers reaching exactly one code or referral, every operational field still filled, division,
+    SLA and Closing-the-Loop level carried, and the proof by exhaustion.
+
+    Exit 0 when clean, 1 with findings, 2 when an input cannot be read."""
+    from codekit.validate import validate as run_validate
+
+    with progress("validating", total=None, enabled=not as_json):
+        report = run_validate(taxonomy, catalogue, sample_limit=sample_limit, seed=seed)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        render(report)
+    raise typer.Exit(report.exit_code)
+
+
+def render(report) -> None:
+    from rich.table import Table
+
+    out = console()
+    s = report.stats
+    p = s["proof"]
+    out.print(
+        f"[bold]{report.taxonomy}[/bold] against {report.catalogue or 'the catalogue'}: "
+        f"{s['categories']} public categories for {s['active_codes']} active codes "
+        f"({s['codes_per_category']} codes per category), {s['routes']} routes ({s['referrals']} referrals), "
+        f"{s['answer_combinations']} answer combinations; {len(report.retired)} retired codes listed as retired."
+    )
+    out.print(
+        f"Proof by exhaustion: {p['combinations_checked']:,} of {p['combinations_total']:,} pick-list combinations "
+        f"checked over {p['codes']} codes ({p['codes_sampled']} sampled at {p['sample_limit']} each, seed {p['seed']})."
+    )
+    if report.ok:
+        out.print("[green]No findings: every promise holds.[/green]")
+        return
+    for division, items in report.by_division().items():
+        table = Table(title=f"{division}: {len(items)} finding(s)", title_justify="left", show_lines=False)
+        table.add_column("type")
+        table.add_column("where")
+        table.add_column("code")
+        table.add_column("message", overflow="fold")
+        for f in items:
+            where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "(catalogue)")
+            table.add_row(f.type, where, f.code or "", f.message)
+        out.print(table)
+    counts = ", ".join(f"{k}: {v}" for k, v in report.counts().items())
+    out.print(f"[red]{len(report.findings)} finding(s)[/red] ({counts})")
+
+
+@app.command()
+def routes(
+    taxonomy: Path = _TAXONOMY_ARG,
+    catalogue: Optional[Path] = _CATALOGUE_OPT,
+    out: Path = typer.Option(..., "--out", "-o", help="Output file: .csv or .parquet."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Export the routing table: one row per (category, answer combination) with the code, its
+    division, section, SLA, Closing-the-Loop level and field map, or the referral."""
+    from codekit.taxonomy.load import load_taxonomy
+    from codekit.taxonomy.routing import routing_table, write_routing_table
+    from codekit.validate import resolve_catalogue
+
+    tax = load_taxonomy(taxonomy)
+    cat = resolve_catalogue(catalogue)
+    df = routing_table(tax, cat)
+    path = write_routing_table(df, out)
+    summary = {"out": str(path), "rows": df.height, "categories": len(tax),
+               "codes": int(df["code"].n_unique() - (1 if df["code"].null_count() else 0)),
+               "referrals": int((df["target"] == "referral").sum())}
+    if as_json:
+        emit_json(summary)
+    else:
+        console().print(f"Wrote {summary['rows']} routes of {summary['categories']} categories to {path}")

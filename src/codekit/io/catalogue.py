@@ -1,0 +1,541 @@
+"""Load a catalogue from any format codekit reads; write codekit's own catalogue (CSV, Parquet, YAML).
+
+``load_catalogue(path)`` detects the format from the suffix and the content (``detect_format``) or takes
+it by name (one of ``FORMATS``), and dispatches to ``open311``, ``toronto`` or ``rows``.
+``write_catalogue`` writes atomically (temporary file renamed into place) and deterministically (same
+catalogue, same bytes). Formats are described in docs/formats.md.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from codekit.errors import FormatError, InputError, SchemaError, UsageError
+from codekit.io import _util
+from codekit.model import CATALOGUE_COLUMNS, Catalogue, OperationalField, ServiceCode
+
+#: The codekit catalogue format version this code reads and writes.
+CATALOGUE_VERSION = 1
+
+#: Every format ``load_catalogue`` reads: name -> one-line description.
+FORMATS: dict[str, str] = {
+    "csv": "codekit catalogue CSV: one code per row, only code,name required (fields as JSON or a .fields.csv sidecar)",
+    "parquet": "codekit catalogue Parquet: the same columns as the codekit CSV",
+    "yaml": "codekit catalogue YAML: codekit_catalogue: 1, name, codes: [...]",
+    "open311-json": "Open311 GeoReport v2 JSON: a service list, a service definition or a list of service requests",
+    "open311-xml": "Open311 GeoReport v2 XML: <services>, <service_definition> or <service_requests>",
+    "toronto-requests": "Toronto '311 Service Requests - Customer Initiated' yearly CSV: codes from Division, Section, Service Request Type",
+    "toronto-taxonomy": "Toronto request-type table (taxonomy.csv): code, division, section, request_type, count",
+    "rows": "request rows of any city as CSV, columns named with columns= / --columns (presets: nyc, sf)",
+}
+
+#: The formats ``write_catalogue`` writes, by suffix.
+WRITE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".yaml": "yaml", ".yml": "yaml"}
+WRITE_FORMATS = ("csv", "parquet", "yaml")
+
+_LIST_SEP = {"keywords": "; ", "milestones": " | "}
+_JSON_COLUMNS = ("fields", "status_counts", "extra")
+_INT_COLUMNS = ("volume", "ctl_level")
+_FIELD_COLUMNS = ("code", "key", "prompt", "datatype", "required", "order", "values")
+
+
+# ------------------------------------------------------------------------------------------- detection
+
+
+def _unknown_format(path: Path | None, found: str) -> FormatError:
+    return FormatError(
+        "cannot tell the format of the file" if path is not None else f"unknown format {found}",
+        path=path,
+        expected="one of " + ", ".join(FORMATS),
+        found=found,
+        hint="name the format with --format (see `codekit formats`)",
+    )
+
+
+def detect_format(path: str | Path) -> str:
+    """The format name (a key of ``FORMATS``) of ``path``, from its suffix and content."""
+    p = _util.check_file(path)
+    suffix = p.suffix.lower()
+    head, text = _util.read_head(p)
+    if head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        raise _unknown_format(p, "an empty file")
+    if stripped.startswith("<"):
+        return "open311-xml"
+    if stripped.startswith(("[", "{")):
+        return "open311-json"
+    if stripped.startswith("codekit_catalogue"):
+        return "yaml"
+    header = _util.csv_header(p)
+    from codekit.io import rows, toronto
+
+    if toronto.is_taxonomy_header(header):
+        return "toronto-taxonomy"
+    if toronto.is_requests_header(header):
+        return "toronto-requests"
+    if "code" in header or "name" in header:
+        return "csv"  # a codekit CSV (a missing code or name column is then reported as such)
+    if rows.guess_columns(header) is not None:
+        return "rows"
+    found = "a header " + ", ".join(repr(c) for c in header[:8]) + (", ..." if len(header) > 8 else "")
+    raise _unknown_format(p, found if len(header) > 1 else "text that is not CSV, JSON, XML or YAML")
+
+
+def _check_format_name(format: str) -> str:
+    f = format.strip().lower()
+    aliases = {"codekit-csv": "csv", "codekit-parquet": "parquet", "codekit-yaml": "yaml", "yml": "yaml",
+               "json": "open311-json", "xml": "open311-xml", "nyc": "rows", "sf": "rows"}
+    f = aliases.get(f, f)
+    if f not in FORMATS:
+        raise _unknown_format(None, repr(format))
+    return f
+
+
+# --------------------------------------------------------------------------------------------- loading
+
+
+def load_catalogue(
+    path: str | Path,
+    format: str | None = None,
+    *,
+    definitions: Iterable[str | Path] = (),
+    columns: Any = None,
+) -> Catalogue:
+    """Load a catalogue from ``path`` in ``format`` (detected when None).
+
+    ``definitions``: Open311 service definition files whose attributes become the matching codes' fields.
+    ``columns``: for ``rows``, a ``rows.RowColumns``, a preset name (``nyc``, ``sf``) or ``role=Column,...``.
+    """
+    p = _util.check_file(path)
+    preset = format.strip().lower() if format and format.strip().lower() in ("nyc", "sf") else None
+    if format:
+        fmt = _check_format_name(format)
+    elif columns is not None:
+        fmt = "rows"  # naming the columns says the file holds request rows
+    else:
+        fmt = detect_format(p)
+    if preset and columns is None:
+        columns = preset
+    if columns is not None and fmt != "rows":
+        raise UsageError(
+            f"columns are named for request rows, but the format is {fmt}",
+            path=p,
+            hint="leave out --columns, or use --format rows",
+        )
+    if fmt == "csv":
+        cat = _read_csv(p)
+    elif fmt == "parquet":
+        cat = _read_parquet(p)
+    elif fmt == "yaml":
+        cat = _read_yaml(p)
+    elif fmt in ("open311-json", "open311-xml"):
+        from codekit.io import open311
+
+        cat = open311.load(p, "json" if fmt == "open311-json" else "xml", fmt)
+    elif fmt == "toronto-requests":
+        from codekit.io import toronto
+
+        cat = toronto.load_requests(p, fmt)
+    elif fmt == "toronto-taxonomy":
+        from codekit.io import toronto
+
+        cat = toronto.load_taxonomy(p, fmt)
+    else:
+        from codekit.io import rows
+
+        cat = rows.load_rows(p, columns, fmt)
+    for d in definitions:
+        cat = merge_definition(cat, d)
+    return cat
+
+
+def merge_definition(catalogue: Catalogue, definition: str | Path) -> Catalogue:
+    """Put the attributes of an Open311 service definition file into the matching code's fields."""
+    from codekit.io import open311
+
+    code, fields = open311.load_definition(definition)
+    if code not in catalogue:
+        raise SchemaError(
+            f"the service definition is for code {code!r}, which the catalogue lacks",
+            path=definition,
+            hint=f"pass definitions of codes in {catalogue.source or 'the catalogue'}",
+        )
+    new = [c if c.code != code else _replace(c, fields=fields) for c in catalogue.codes]
+    return catalogue.replace_codes(new)
+
+
+def _replace(c: ServiceCode, **kw: Any) -> ServiceCode:
+    from dataclasses import replace
+
+    return replace(c, **kw)
+
+
+def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], unit: str = "line",
+            name: str = "") -> Catalogue:
+    """Build ServiceCodes from plain dicts, checking duplicates and empty names with their lines."""
+    codes = []
+    seen: dict[str, int | None] = {}
+    for line, d in rows:
+        code = str(d.get("code") or "").strip()
+        where = {"path": p, "line": line if unit == "line" else None}
+        if not code:
+            raise SchemaError("the code is empty" + (f" in row {line}" if unit == "row" else ""), **where,
+                              hint="every row needs a code")
+        if code in seen:
+            raise _util.duplicate_code(p, code, seen[code], line, unit)
+        seen[code] = line
+        if not str(d.get("name") or "").strip():
+            e = _util.empty_name(p, code, where["line"])
+            if unit == "row":
+                e.message += f" (row {line})"
+            raise e
+        try:
+            codes.append(ServiceCode.from_dict(d))
+        except SchemaError as e:
+            e.path, e.line = str(p), where["line"]
+            if unit == "row":
+                e.message += f" (row {line})"
+            raise
+    return Catalogue(codes, source=str(p), format=fmt)
+
+
+def _cell_dict(p: Path, line: int | None, raw: dict[str, Any], header: Iterable[str]) -> dict[str, Any]:
+    """A flat row (CSV/Parquet) -> a ServiceCode.from_dict dict. Unknown columns go to ``extra``."""
+    d: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    for col in header:
+        v = raw.get(col)
+        if col in CATALOGUE_COLUMNS:
+            d[col] = "" if v is None else v
+        elif col in _JSON_COLUMNS:
+            if v is None or (isinstance(v, str) and not v.strip()):
+                continue
+            try:
+                d[col] = json.loads(v) if isinstance(v, str) else v
+            except json.JSONDecodeError as e:
+                raise SchemaError(
+                    f"column {col!r} does not hold valid JSON: {e.msg}", path=p, line=line, column=col,
+                    hint=f"write {col} as JSON, e.g. []",
+                ) from None
+        elif col != "n_fields" and v not in (None, ""):
+            extra[col] = str(v)
+    if extra:
+        d["extra"] = {**extra, **(d.get("extra") or {})}
+    for col in _INT_COLUMNS + ("sla_days",):
+        v = d.get(col)
+        if isinstance(v, str) and v.strip():
+            try:
+                float(v)
+            except ValueError:
+                raise SchemaError(
+                    f"column {col!r} is not a number", path=p, line=line, column=col, found=repr(v),
+                    hint=f"write a number in {col} or leave it empty",
+                ) from None
+    return d
+
+
+def _read_csv(p: Path) -> Catalogue:
+    text = _util.read_text(p)
+    header, records = _util.read_csv_records(text, p, required=("code", "name"))
+    rows = [(line, _cell_dict(p, line, r, header)) for line, r in records]
+    sidecar = p.with_name(p.stem + ".fields.csv")
+    if sidecar.is_file() and "fields" not in header:
+        fields_of = _read_fields_sidecar(sidecar)
+        known = {str(d.get("code", "")).strip() for _, d in rows}
+        for code, line in fields_of["__lines__"].items():
+            if code not in known:
+                raise SchemaError(
+                    f"fields given for code {code!r}, which the catalogue lacks", path=sidecar, line=line,
+                    hint=f"remove the rows or add the code to {p.name}",
+                )
+        for _, d in rows:
+            fs = fields_of["fields"].get(str(d.get("code", "")).strip())
+            if fs:
+                d["fields"] = fs
+    return _finish(p, "csv", rows)
+
+
+def _read_fields_sidecar(path: Path) -> dict[str, Any]:
+    text = _util.read_text(path)
+    _, records = _util.read_csv_records(text, path, required=("code", "key"))
+    fields: dict[str, list[dict[str, Any]]] = {}
+    lines: dict[str, int] = {}
+    for line, r in records:
+        code = r["code"].strip()
+        lines.setdefault(code, line)
+        vals = []
+        for part in (r.get("values") or "").split(";"):
+            k, _, n = part.partition("=")
+            if k.strip():
+                vals.append({"key": k.strip(), "name": n.strip() or k.strip()})
+        f = {
+            "key": r["key"].strip(), "prompt": r.get("prompt", ""), "datatype": (r.get("datatype") or "string").strip(),
+            "required": r.get("required", ""), "order": (r.get("order") or "0").strip() or 0, "values": vals,
+        }
+        try:
+            OperationalField.from_dict(f)
+        except (SchemaError, ValueError) as e:
+            raise SchemaError(f"bad field {f['key']!r}: {getattr(e, 'message', e)}", path=path, line=line,
+                              hint="fix the field row") from None
+        fields.setdefault(code, []).append(f)
+    return {"fields": fields, "__lines__": lines}
+
+
+def _read_parquet(p: Path) -> Catalogue:
+    import polars as pl
+
+    try:
+        df = pl.read_parquet(p)
+    except Exception as e:  # polars raises several kinds for a broken file
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise InputError(f"cannot read the Parquet file: {first}", path=p,
+                               hint="re-export the file; it may be truncated or not Parquet") from None
+    missing = [c for c in ("code", "name") if c not in df.columns]
+    if missing:
+        raise _util.missing_columns(p, missing, df.columns)
+    df = df.with_columns([pl.col(c).cast(pl.String) for c in df.columns if c not in _INT_COLUMNS + ("sla_days",)])
+    rows = [(i, _cell_dict(p, None, r, df.columns)) for i, r in enumerate(df.iter_rows(named=True), start=1)]
+    return _finish(p, "parquet", rows, unit="row")
+
+
+# ------------------------------------------------------------------------------------------------ YAML
+
+
+def _yaml_loader_class():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~15x faster
+
+
+def _refuse_aliases(node: Any, text: str, path: Path) -> None:
+    """Refuse anchors/aliases (alias bombs): a node reached twice in the composed graph is an alias."""
+    import yaml
+
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            line = None
+            for ev in yaml.parse(text, Loader=_yaml_loader_class()):
+                if isinstance(ev, yaml.AliasEvent):
+                    line = ev.start_mark.line + 1
+                    break
+            raise SchemaError(
+                "the YAML uses an alias (*name), which codekit refuses",
+                path=path,
+                line=line,
+                hint="write the value out instead of referring to an anchor",
+            )
+        seen.add(id(n))
+        if isinstance(n, yaml.SequenceNode):
+            stack.extend(reversed(n.value))
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in reversed(n.value):
+                stack.extend((v, k))
+
+
+def _read_yaml(p: Path) -> Catalogue:
+    import yaml
+
+    text = _util.read_text(p)
+    loader = _yaml_loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(node, text, p)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise InputError(
+            f"malformed YAML at column {mark.column + 1 if mark else '?'}: {e.problem or e.context}",
+            path=p, line=mark.line + 1 if mark else None, hint="fix the YAML syntax (indentation? a stray colon?)",
+        ) from None
+    except yaml.YAMLError as e:
+        raise InputError(f"malformed YAML: {e}", path=p, hint="fix the YAML syntax") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or "codekit_catalogue" not in data:
+        raise SchemaError(
+            "not a codekit catalogue: the key codekit_catalogue is missing", path=p,
+            expected=f"codekit_catalogue: {CATALOGUE_VERSION}",
+            found="a mapping without it" if isinstance(data, dict) else type(data).__name__,
+            hint="start the file with `codekit_catalogue: 1`",
+        )
+    if data.get("codekit_catalogue") != CATALOGUE_VERSION:
+        raise SchemaError(
+            "unsupported codekit_catalogue version", path=p, line=1,
+            expected=str(CATALOGUE_VERSION), found=repr(data.get("codekit_catalogue")),
+            hint="write the catalogue with this codekit version, or upgrade codekit",
+        )
+    items = data.get("codes")
+    if not isinstance(items, list):
+        raise SchemaError("the codes key must hold a list", path=p, expected="codes: [...]",
+                          found=type(items).__name__, hint="list the codes under `codes:`")
+    lines = _yaml_item_lines(node, "codes")
+    rows = []
+    for i, item in enumerate(items):
+        line = lines[i] if i < len(lines) else None
+        if not isinstance(item, dict):
+            raise SchemaError("a code entry must be a mapping", path=p, line=line, hint="write `- {code: ..., name: ...}`")
+        rows.append((line, item))
+    return _finish(p, "yaml", rows)
+
+
+def _yaml_item_lines(node: Any, key: str) -> list[int]:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+def write_format(path: str | Path, format: str | None = None) -> str:
+    if format:
+        f = format.strip().lower()
+        f = {"yml": "yaml", "pq": "parquet"}.get(f, f)
+        if f not in WRITE_FORMATS:
+            raise UsageError(f"codekit cannot write the format {format!r}", expected=", ".join(WRITE_FORMATS),
+                             found=repr(format), hint="write csv, parquet or yaml")
+        return f
+    suffix = Path(path).suffix.lower()
+    if suffix not in WRITE_SUFFIXES:
+        raise UsageError(
+            "cannot tell the output format from the file name", path=path,
+            expected="a name ending in " + ", ".join(WRITE_SUFFIXES), found=repr(suffix or "no suffix"),
+            hint="end the output name with .csv, .parquet or .yaml",
+        )
+    return WRITE_SUFFIXES[suffix]
+
+
+def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None) -> Path:
+    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic."""
+    fmt = write_format(path, format)
+    if fmt == "yaml":
+        return _util.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"))
+    if fmt == "csv":
+        return _util.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"))
+    import polars as pl
+
+    df = pl.DataFrame(_flat_rows(catalogue), schema=_flat_schema(catalogue), orient="row")
+    with _util.atomic_path(path) as tmp:
+        df.write_parquet(tmp, compression="zstd", statistics=False)
+    return Path(path)
+
+
+def _flat_columns(catalogue: Catalogue) -> list[str]:
+    cols = list(CATALOGUE_COLUMNS)
+    for col, attr in (("fields", "fields"), ("status_counts", "status_counts"), ("extra", "extra")):
+        if any(getattr(c, attr) for c in catalogue.codes):
+            cols.append(col)
+    return cols
+
+
+def _flat_schema(catalogue: Catalogue) -> dict[str, Any]:
+    import polars as pl
+
+    types = {"volume": pl.Int64, "ctl_level": pl.Int64, "sla_days": pl.Float64}
+    return {c: types.get(c, pl.String) for c in _flat_columns(catalogue)}
+
+
+def _flat_rows(catalogue: Catalogue) -> list[list[Any]]:
+    cols = _flat_columns(catalogue)
+    out = []
+    for c in catalogue.codes:
+        d = c.to_dict()
+        row = []
+        for col in cols:
+            v = d[col]
+            if col in _LIST_SEP:
+                v = _LIST_SEP[col].join(v)
+            elif col in _JSON_COLUMNS:
+                v = json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":")) if v else None
+            row.append(v)
+        out.append(row)
+    return out
+
+
+def catalogue_csv(catalogue: Catalogue) -> str:
+    """The codekit CSV text of ``catalogue`` (LF line endings, UTF-8, no BOM)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(_flat_columns(catalogue))
+    for row in _flat_rows(catalogue):
+        w.writerow(["" if v is None else (_num(v)) for v in row])
+    return buf.getvalue()
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v)) if abs(v) < 1e15 else repr(v)
+    return str(v)
+
+
+def catalogue_dict(catalogue: Catalogue, name: str = "") -> dict[str, Any]:
+    """The YAML document as a dict: version, name, codes (keys with empty values left out)."""
+    codes = []
+    for c in catalogue.codes:
+        d = c.to_dict()
+        keep = {k: v for k, v in d.items() if k in ("code", "name") or v not in (None, "", [], {})}
+        if keep.get("status") == "active":
+            keep.pop("status")
+        codes.append(keep)
+    return {
+        "codekit_catalogue": CATALOGUE_VERSION,
+        "name": name or (Path(catalogue.source).stem if catalogue.source else ""),
+        "codes": codes,
+    }
+
+
+def catalogue_yaml(catalogue: Catalogue, name: str = "") -> str:
+    import yaml
+
+    class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        def ignore_aliases(self, data: Any) -> bool:  # never write anchors
+            return True
+
+    return yaml.dump(
+        catalogue_dict(catalogue, name), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+        default_flow_style=False, width=100,
+    )
+
+
+def convert_catalogue(
+    source: str | Path,
+    output: str | Path,
+    format: str | None = None,
+    *,
+    definitions: Iterable[str | Path] = (),
+    columns: Any = None,
+    out_format: str | None = None,
+) -> dict[str, Any]:
+    """Load ``source`` and write it as a codekit catalogue; return a summary dict (for ``codekit convert``)."""
+    out_fmt = write_format(output, out_format)  # fail before reading a large input
+    cat = load_catalogue(source, format, definitions=definitions, columns=columns)
+    write_catalogue(cat, output, out_fmt)
+    return {
+        "source": str(source),
+        "format": cat.format,
+        "output": str(output),
+        "output_format": out_fmt,
+        "codes": len(cat),
+        "divisions": len([d for d in cat.divisions() if d]),
+        "volume": cat.total_volume(),
+        "fields": sum(len(c.fields) for c in cat.codes),
+        "warnings": list(cat.warnings),
+    }

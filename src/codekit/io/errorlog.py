@@ -1,0 +1,260 @@
+"""Intake error logs in codekit's canonical schema (``model.ERROR_LOG_COLUMNS``), CSV or Parquet, read lazily.
+
+``scan_error_log(path)`` checks the file, its format and its header (cheap: the first bytes of a CSV, the footer
+of a Parquet file) and returns an :class:`ErrorLog` whose ``lazy`` is a polars ``LazyFrame`` in the canonical
+columns. Nothing is loaded until a query collects it; the aggregations in :mod:`codekit.analyse.errorstats` run
+as one streaming pass, so memory stays bounded as the log grows.
+
+Rules (also in docs/formats.md):
+
+- Column names are matched after trimming, lower-casing and turning spaces and hyphens into underscores
+  (``Submitted Code`` is ``submitted_code``). Extra columns are ignored. A missing required column
+  (timestamp, channel, kind, submitted_code) is a :class:`SchemaError` naming the file, the missing columns and
+  the columns found. Missing optional columns (event_id, correct_code) read as empty.
+- CSV: UTF-8, with or without a BOM (bytes that are not UTF-8 are replaced, codes are ASCII in practice);
+  timestamps are ISO 8601 (``2025-03-04T12:34:56``, a space instead of ``T``, optional fraction, a trailing
+  ``Z`` or offset is dropped, a bare date is midnight); an unparseable timestamp reads as empty.
+- Unknown ``kind`` or ``channel`` values are *not* an error: they are counted as warnings by
+  ``errorstats.check_error_log`` (kinds and channels are compared after trimming and lower-casing). Events
+  with an unknown kind or no submitted code are left out of the per-kind tables; an unknown or empty channel is
+  reported as channel ``unknown`` in ``channel_kind_counts``.
+- A log with a header and no rows is an :class:`InputError` at scan time; a log whose rows are all unusable is
+  an :class:`InputError` when it is first aggregated.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codekit.errors import FormatError, InputError, SchemaError, UsageError
+from codekit.io.text import check_file
+from codekit.model import ERROR_LOG_COLUMNS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import polars as pl
+
+LOG_FORMATS = ("csv", "parquet")
+REQUIRED_COLUMNS = tuple(k for k, (_, req, _) in ERROR_LOG_COLUMNS.items() if req)
+CANONICAL_COLUMNS = tuple(ERROR_LOG_COLUMNS)
+_SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".parq": "parquet"}
+_HEAD_BYTES = 1 << 16
+
+
+def normalise_column(name: str) -> str:
+    """How a header name is matched to a canonical column: trimmed, lower case, spaces/hyphens -> underscores."""
+    return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().strip('"').strip()).lower()
+
+
+@dataclass
+class ErrorLog:
+    """An intake error log: a lazy polars query over the canonical columns, and where it came from."""
+
+    lazy_frame: "pl.LazyFrame"
+    source: str = ""
+    format: str = ""
+    columns_found: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    _cube: Any = field(default=None, repr=False)
+
+    @property
+    def lazy(self) -> "pl.LazyFrame":
+        """The events as a ``LazyFrame`` in the canonical columns and dtypes."""
+        return self.lazy_frame
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.source) if self.format in LOG_FORMATS else None
+
+    @classmethod
+    def from_frame(cls, df: "pl.DataFrame | pl.LazyFrame", source: str = "") -> "ErrorLog":
+        """Wrap an in-memory (or lazy) frame that already has the canonical columns (extra ones are dropped)."""
+        import polars as pl
+
+        lf = df.lazy() if isinstance(df, pl.DataFrame) else df
+        if not isinstance(lf, pl.LazyFrame):
+            raise UsageError(f"not a polars frame: {type(df).__name__}")
+        names = list(lf.collect_schema().names())
+        return cls(_canonical(lf, names, source or None), source=source, format="frame",
+                   columns_found=tuple(names))
+
+    def collect(self) -> "pl.DataFrame":
+        """All events in memory (for small logs and tests; the aggregations never need this)."""
+        return self.lazy.collect(engine="streaming")
+
+    def n_events(self) -> int:
+        import polars as pl
+
+        return int(self.lazy.select(pl.len()).collect(engine="streaming").item())
+
+
+def detect_log_format(path: str | Path) -> str:
+    p = Path(path)
+    fmt = _SUFFIXES.get(p.suffix.lower())
+    if fmt:
+        return fmt
+    with open(p, "rb") as fh:
+        head = fh.read(4)
+    if head == b"PAR1":
+        return "parquet"
+    raise FormatError(
+        "cannot tell the error log's format", path=p, expected="a .csv or .parquet file",
+        found=repr(p.suffix or "no suffix"), hint="name the format with --log-format csv|parquet",
+    )
+
+
+def _check_format(format: str) -> str:
+    f = format.strip().lower()
+    f = {"pq": "parquet"}.get(f, f)
+    if f not in LOG_FORMATS:
+        raise FormatError("unknown error-log format", expected=" or ".join(LOG_FORMATS), found=repr(format))
+    return f
+
+
+def scan_error_log(path: str | Path, format: str | None = None) -> ErrorLog:
+    """Open an error log lazily (CSV or Parquet); check its header and that it has at least one row."""
+    import polars as pl
+
+    p = check_file(path)
+    fmt = _check_format(format) if format else detect_log_format(p)
+    if fmt == "csv":
+        names = _csv_header(p)
+        # every column as text: the canonical casts in _canonical are cheaper than inference and never guess
+        lf = pl.scan_csv(p, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True)
+    else:
+        try:
+            import pyarrow.parquet as pq
+
+            meta = pq.read_metadata(p)
+            names = list(meta.schema.to_arrow_schema().names)
+            n_rows = meta.num_rows
+        except Exception as e:  # pyarrow raises several types for a broken file
+            raise InputError(f"not a readable Parquet file ({type(e).__name__}: {str(e).splitlines()[0][:160]})",
+                             path=p, hint="re-export the log, or give it as CSV") from None
+        if n_rows == 0:
+            raise InputError("the error log has no events", path=p, hint="export a log with at least one event")
+        lf = pl.scan_parquet(p)
+    log = ErrorLog(_canonical(lf, names, str(p)), source=str(p), format=fmt, columns_found=tuple(names))
+    return log
+
+
+def _csv_header(p: Path) -> list[str]:
+    """The header names (BOM stripped) and a check that at least one data row follows."""
+    import csv
+    import io
+
+    with open(p, "rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the error log is UTF-16 text", path=p, expected="UTF-8", hint="save the log as UTF-8")
+    text = head.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise InputError("the error log is empty", path=p,
+                         hint="export a log with a header line and at least one event")
+    lines = text.splitlines()
+    header = next(csv.reader(io.StringIO(lines[0])), [])
+    rest = [ln for ln in lines[1:] if ln.strip()]
+    if not rest and len(head) < _HEAD_BYTES:
+        _missing(p, header)  # a wrong header is the more useful message
+        raise InputError("the error log has no events (a header line only)", path=p,
+                         hint="export a log with at least one event")
+    return header
+
+
+def _missing(p: Path | str | None, names: list[str]) -> dict[str, str]:
+    """Map canonical column -> the name found; SchemaError if a required one is missing."""
+    found = {}
+    for n in names:
+        key = normalise_column(n)
+        if key in ERROR_LOG_COLUMNS and key not in found:
+            found[key] = n
+    missing = [c for c in REQUIRED_COLUMNS if c not in found]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        raise SchemaError(
+            f"the error log lacks the required column{plural} {', '.join(missing)}",
+            path=p, line=1 if p is not None and str(p).lower().endswith((".csv", ".txt")) else None,
+            expected=", ".join(REQUIRED_COLUMNS),
+            found=", ".join(n.strip() for n in names) if names else "no columns",
+            hint="rename the columns to the canonical schema (docs/formats.md, 'Error logs')",
+        )
+    return found
+
+
+_TS_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+
+
+def _parse_timestamp(expr: "pl.Expr") -> "pl.Expr":
+    import polars as pl
+
+    text = (expr.str.strip_chars().str.replace(r"(Z|[+-]\d\d:?\d\d)$", "")
+            .str.replace("T", " ", literal=True))
+    return pl.coalesce([text.str.to_datetime(f, time_unit="us", strict=False) for f in _TS_FORMATS])
+
+
+def _canonical(lf: "pl.LazyFrame", names: list[str], source: str | None) -> "pl.LazyFrame":
+    """Select and cast the canonical columns (lazily); missing optional columns become nulls."""
+    import polars as pl
+
+    found = _missing(source, names)
+    schema = lf.collect_schema()
+    exprs = []
+    for col, (dtype, _req, _meaning) in ERROR_LOG_COLUMNS.items():
+        if col not in found:
+            target = {"Int64": pl.Int64, "String": pl.String, "Datetime": pl.Datetime("us")}[dtype]
+            exprs.append(pl.lit(None, dtype=target).alias(col))
+            continue
+        src = pl.col(found[col])
+        have = schema[found[col]]
+        if dtype == "Datetime":
+            if isinstance(have, pl.Datetime):
+                e = src.dt.replace_time_zone(None).dt.cast_time_unit("us") if have.time_zone else src.dt.cast_time_unit("us")
+            elif have == pl.Date:
+                e = src.cast(pl.Datetime("us"))
+            else:
+                e = _parse_timestamp(src.cast(pl.String))
+        elif dtype == "Int64":
+            e = src if have == pl.Int64 else src.cast(pl.String).str.strip_chars().cast(pl.Int64, strict=False)
+        else:
+            e = src if have == pl.String else src.cast(pl.String)
+        exprs.append(e.alias(col))
+    return lf.select(exprs)
+
+
+def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = None) -> dict[str, Any]:
+    """Convert an error log (CSV or Parquet) to canonical Parquet, streaming (``sink_parquet``), atomically.
+
+    Returns ``{"source", "output", "n_events", "bytes_in", "bytes_out"}``.
+    """
+    import pyarrow.parquet as pq
+
+    out = Path(dst)
+    if out.suffix.lower() not in (".parquet", ".pq", ".parq"):
+        raise UsageError("the converted log must be a Parquet file", path=out, expected="a name ending in .parquet",
+                         found=repr(out.suffix or "no suffix"))
+    if out.exists() and out.is_dir():
+        raise UsageError("the output is a folder", path=out, hint="name a .parquet file")
+    log = scan_error_log(src, format=format)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        log.lazy.sink_parquet(tmp, compression="zstd", row_group_size=1_000_000)
+        n = pq.read_metadata(tmp).num_rows
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return {"source": str(src), "output": str(out), "n_events": int(n),
+            "bytes_in": Path(src).stat().st_size, "bytes_out": out.stat().st_size}
+
+
+__all__ = ["ErrorLog", "scan_error_log", "convert_error_log", "detect_log_format", "normalise_column",
+           "REQUIRED_COLUMNS", "CANONICAL_COLUMNS", "LOG_FORMATS"]

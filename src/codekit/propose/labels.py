@@ -1,0 +1,85 @@
+"""Suggested plain-language labels for proposed categories, and jargon flags on any label.
+
+A label is built from the words most members' names share (abbreviations expanded: "Res" ->
+"residential", "Nite" -> "night"; acronyms and code-like tokens left out), in the order they usually
+appear in the names, sentence case, at most four words. It is a suggestion for analysts to edit.
+
+Jargon flags say why a label may not be plain language: it names a division or section (internal
+organisation), carries an acronym ("FEL", "ROW", "TMC") or something that looks like a code
+("CSROWR-12", "S0301").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+from codekit.propose import text as T
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
+_CODE_LIKE = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\b")
+#: All-capital words that are plain language, not acronyms.
+PLAIN_CAPS = frozenset({"TV", "OK", "ID", "AM", "PM", "US", "USA"})
+
+
+def acronyms(text: str) -> list[str]:
+    return [a for a in _ACRONYM.findall(text or "") if a not in PLAIN_CAPS and not a.isdigit()]
+
+
+def _label_words(name: str) -> list[str]:
+    """Content words of a name for labels: acronyms and code-like tokens dropped."""
+    drop = {a.lower() for a in acronyms(name)}
+    drop |= {t.lower() for t in _CODE_LIKE.findall(name or "")}
+    from codekit.propose._stopwords import STOP_WORDS
+
+    return [w for w in T.content_words(name, stop=STOP_WORDS | T.NAME_STOP_WORDS)
+            if w not in drop and not any(ch.isdigit() for ch in w)]
+
+
+def _sentence(words_: list[str]) -> str:
+    text = " ".join(words_).strip()
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def suggest_label(names: list[str], *, max_words: int = 4) -> str:
+    """A plain-language label from the names of a category's members."""
+    toks = [_label_words(n) for n in names]
+    if len(names) == 1 or not any(toks):
+        words_ = toks[0] if toks and toks[0] else T.words(names[0])
+        return _sentence(words_[: max_words + 2]) or names[0]
+    df: Counter = Counter()
+    pos: dict[str, list[float]] = {}
+    for t in toks:
+        for i, w in enumerate(dict.fromkeys(t)):
+            df[w] += 1
+            pos.setdefault(w, []).append(i / max(len(t), 1))
+    n = len(names)
+    common = [w for w, c in df.items() if c >= max(2, (n + 1) // 2)]
+    if not common:
+        common = [w for w, c in df.most_common(2) if c >= 2] or [w for w, _ in df.most_common(2)]
+    common.sort(key=lambda w: (-df[w], w))
+    chosen = common[:max_words]
+    chosen.sort(key=lambda w: (sum(pos[w]) / len(pos[w]), w))
+    return _sentence(chosen) or names[0]
+
+
+def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterable[str] = (),
+                 codes: Iterable[str] = ()) -> list[str]:
+    """Why ``label`` may be internal jargon (empty list: none found)."""
+    reasons: list[str] = []
+    low = " " + T.normalise(label) + " "
+    for kind, names in (("division", divisions), ("section", sections)):
+        for nm in sorted({x for x in names if x and x.strip().lower() not in ("unknown", "n/a", "other")}):
+            nn = T.normalise(nm)
+            if nn and " " + nn + " " in low:
+                reasons.append(f"names the {kind} {nm!r}")
+    for a in acronyms(label):
+        reasons.append(f"acronym {a!r}")
+    code_set = {c.lower() for c in codes}
+    for tok in re.findall(r"[A-Za-z0-9_-]+", label or ""):
+        if tok.lower() in code_set:
+            reasons.append(f"service code {tok!r}")
+        elif _CODE_LIKE.fullmatch(tok) and not tok.isdigit():
+            reasons.append(f"code-like token {tok!r}")
+    return list(dict.fromkeys(reasons))

@@ -1,0 +1,213 @@
+"""Run a consolidation proposal end to end and return plain data (what ``codekit propose`` prints).
+
+signals -> strategy (with constraints) -> labels -> metrics (-> --against scores); the draft
+``taxonomy/`` is written by :mod:`codekit.propose.draft` from the returned :class:`Proposal`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from codekit.errors import UsageError
+from codekit.model import Catalogue
+from codekit.propose.constraints import Constraints
+from codekit.propose.signals import Weights
+
+#: Default distance threshold when neither a target count nor a threshold is given.
+DEFAULT_THRESHOLD = 0.7
+
+#: Which signals must be off when scoring against a column (they would carry the answer).
+_TARGET_SIGNALS = {"section": ("section",), "section_only": ("section",), "division": ("division", "section")}
+
+
+@dataclass
+class Category:
+    number: int
+    id: str
+    label: str
+    members: list[str]
+    rationale: dict[str, Any]
+    routing_questions: int
+    jargon: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "label": self.label, "members": list(self.members), "size": len(self.members),
+            "rationale": self.rationale, "routing_questions": self.routing_questions, "jargon": list(self.jargon),
+        }
+
+
+@dataclass
+class Proposal:
+    catalogue: Catalogue
+    labels: list[int]
+    categories: list[Category]
+    metrics: dict[str, Any]
+    params: dict[str, Any]
+    signals: dict[str, Any]
+    against: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def assignment(self) -> dict[str, str]:
+        ids = {c.number: c.id for c in self.categories}
+        return {code.code: ids[l] for code, l in zip(self.catalogue.codes, self.labels)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "params": self.params,
+            "signals": self.signals,
+            "metrics": self.metrics,
+            "against": self.against,
+            "assignment": dict(sorted(self.assignment.items())),
+            "categories": [c.to_dict() for c in sorted(self.categories, key=lambda c: c.id)],
+            "warnings": list(self.warnings),
+        }
+
+
+def slug(text: str, fallback: str = "category") -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
+    return s[:60].strip("-") or fallback
+
+
+def propose(
+    catalogue: Catalogue,
+    log: Any = None,
+    *,
+    strategy: str = "agglomerative",
+    n_categories: int | None = None,
+    threshold: float | None = None,
+    max_size: int | None = None,
+    constraints: Constraints | None = None,
+    weights: Weights | None = None,
+    against: str | None = None,
+    seed: int = 0,
+    max_options: int = 7,
+    progress: Callable[..., None] | None = None,
+    edges: Any = None,
+) -> Proposal:
+    """Propose public categories for ``catalogue`` (with the error ``log`` when given).
+
+    Command-line style options (``n_categories``, ``threshold``, ``max_size``) win over the same keys
+    in ``constraints``. With ``against``, signals derived from that column are switched off and the
+    proposal is scored against it.
+    """
+    from codekit.propose.labels import jargon_flags, suggest_label
+    from codekit.propose.metrics import column_values, proposal_metrics, routing_questions, score_against
+    from codekit.propose.signals import build_signals
+    from codekit.propose.strategies import make_strategy
+
+    step = progress or (lambda *a, **k: None)
+    if len(catalogue) == 0:
+        raise UsageError("the catalogue has no codes", hint="check the input file")
+    cons = (constraints or Constraints()).merged(n_categories=n_categories, threshold=threshold, max_size=max_size)
+    codes = catalogue.code_ids
+    cons.check(codes)
+    weights = weights or Weights()
+    notes: list[str] = []
+    truth = None
+    if against:
+        truth = column_values(catalogue, against)
+        off = _TARGET_SIGNALS.get(against, ())
+        turned = [s for s in off if getattr(weights, s) > 0]
+        if turned:
+            weights = weights.with_(**{s: 0.0 for s in turned})
+            notes.append(f"signal(s) {', '.join(turned)} switched off: --against {against} is the target")
+
+    if log is not None and edges is None:
+        from codekit.analyse.confusion import aggregate_code_kinds, aggregate_edges
+
+        step(1, description="aggregating the error log")
+        kinds = aggregate_code_kinds(log)  # raises InputError when the log has no usable events
+        if kinds.height == 0 or int(kinds["n"].sum()) == 0:
+            from codekit.errors import InputError
+
+            raise InputError("the error log has no usable events",
+                             path=str(getattr(log, "source", "") or "") or None,
+                             hint="check that it has rows with a kind and a submitted_code, or leave out --errors")
+        edges = aggregate_edges(log)
+        if edges.height == 0:
+            notes.append("the error log has no re-coded or transferred events: proposing from the catalogue alone")
+    step(1, description="building similarity signals")
+    sig = build_signals(catalogue, weights=weights, confusion_edges=edges if (edges is not None and edges.height) else None)
+    must, cannot = cons.indices(codes)
+    step(1, description=f"clustering ({strategy})")
+    thr = cons.threshold
+    if cons.n_categories is None and thr is None:
+        thr = DEFAULT_THRESHOLD
+    est = make_strategy(
+        strategy, n_categories=cons.n_categories, distance_threshold=thr,
+        resolution=None, max_size=cons.max_size, must_link=must, cannot_link=cannot, random_state=seed,
+    )
+    est.fit(sig)
+    labels = [int(x) for x in est.labels_]
+    warnings = list(sig.notes or []) + list(est.warnings_) + notes
+
+    step(1, description="labelling and measuring")
+    by_cat: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        by_cat.setdefault(lab, []).append(i)
+    cats: list[Category] = []
+    used_ids: Counter = Counter()
+    divisions = [c.division for c in catalogue.codes]
+    sections = [c.section for c in catalogue.codes]
+    for lab in sorted(by_cat):
+        idx = by_cat[lab]
+        mem = [catalogue.codes[i] for i in idx]
+        label = suggest_label([c.name for c in mem])
+        base = slug(label)
+        used_ids[base] += 1
+        cid = base if used_ids[base] == 1 else f"{base}-{used_ids[base]}"
+        shared_fields = sorted(
+            set.intersection(*[{f.key for f in c.fields if f.variable} for c in mem])
+        ) if len(mem) > 1 and all(c.fields for c in mem) else []
+        divs = Counter(c.division for c in mem if c.division)
+        rationale = {
+            "shared_terms": sig.shared_terms(idx),
+            "confusion_within": sig.confusion_within(idx),
+            "shared_fields": shared_fields,
+            "divisions": dict(sorted(divs.items())),
+            "mean_similarity": _mean_similarity(sig, idx),
+        }
+        cats.append(Category(
+            number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
+            routing_questions=routing_questions(len(mem), max_options),
+            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=codes),
+        ))
+    metrics = proposal_metrics(
+        catalogue, labels, edges=edges, category_labels={c.number: c.label for c in cats}, max_options=max_options,
+    )
+    scores = None
+    if truth is not None:
+        scores = {"column": against, **score_against(truth, labels)}
+    params = {
+        "strategy": strategy,
+        "categories": cons.n_categories,
+        "threshold": thr,
+        "max_size": cons.max_size,
+        "seed": seed,
+        "weights": weights.to_dict(),
+        "constraints": cons.to_dict() if (cons.must_link or cons.cannot_link or cons.source) else None,
+        "against": against,
+        "catalogue": catalogue.source,
+        "error_log": str(getattr(log, "source", "") or "") if log is not None else None,
+    }
+    return Proposal(
+        catalogue=catalogue, labels=labels, categories=cats, metrics=metrics, params=params,
+        signals=sig.summary(), against=scores, warnings=warnings,
+    )
+
+
+def _mean_similarity(sig, idx: list[int]) -> float | None:
+    if len(idx) < 2:
+        return None
+    import numpy as np
+
+    if len(idx) > 400:  # a large category: a fixed, evenly spaced subset is enough for a summary
+        idx = idx[:: max(1, len(idx) // 400)][:400]
+    S = np.vstack([sig.similarity_rows(i, i + 1)[0, idx] for i in idx])
+    m = len(idx)
+    return round(float((S.sum() - m) / (m * (m - 1))), 4)

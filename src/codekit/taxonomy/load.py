@@ -1,0 +1,449 @@
+"""Load a ``taxonomy/`` folder: safe YAML that remembers line numbers, checked against the schema.
+
+Every problem in the files themselves is a :class:`~codekit.errors.SchemaError` (exit 2) naming the
+file and line: YAML syntax, anchors/aliases (refused outright, which also refuses alias bombs),
+duplicate keys, unknown keys, wrong shapes, two files claiming one id, a list question without
+allowed values, a condition or dependency naming an unknown question or answer. Problems of the
+taxonomy's relation to the catalogue (unknown codes, dropped fields, ...) are findings of
+``codekit validate``, not errors.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from codekit.errors import InputError, SchemaError
+from codekit.io.text import read_text
+from codekit.taxonomy.model import (
+    FORMAT_VERSION, Choice, FieldFill, PublicCategory, Question, Referral, Route, Taxonomy,
+)
+
+#: Largest category file read (a category is a page of text; anything bigger is a mistake).
+MAX_FILE_BYTES = 2_000_000
+
+
+class _Map(dict):
+    """A YAML mapping that remembers where it and each of its keys start (1-based lines)."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _Seq(list):
+    """A YAML sequence that remembers where it and each of its items start."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        try:
+            return self.item_lines[index]
+        except (IndexError, TypeError):
+            return self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records line numbers, refuses anchors/aliases and duplicate keys, and reads
+    only ``true``/``false`` as booleans (``yes``/``no``/``on``/``off`` stay text)."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            what = "a YAML alias" if isinstance(event, yaml.AliasEvent) else "a YAML anchor"
+            raise _Refused(
+                f"{what} ({'*' if isinstance(event, yaml.AliasEvent) else '&'}{event.anchor}) is not allowed in a taxonomy file",
+                event.start_mark.line + 1,
+            )
+        return super().compose_node(parent, index)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode):
+    m = _Map()
+    m.line = node.start_mark.line + 1
+    m.key_lines = {}
+    yield m
+    for k_node, v_node in node.value:
+        if k_node.tag == "tag:yaml.org,2002:merge":
+            raise _Refused("YAML merge keys (<<) are not allowed", k_node.start_mark.line + 1)
+        key = loader.construct_object(k_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise _Refused("a mapping key must be text", k_node.start_mark.line + 1)
+        key = _key_text(key)
+        if key in m:
+            raise _Refused(
+                f"duplicate key {key!r} (first on line {m.key_lines[key]})", k_node.start_mark.line + 1
+            )
+        m[key] = loader.construct_object(v_node, deep=True)
+        m.key_lines[key] = k_node.start_mark.line + 1
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode):
+    s = _Seq()
+    s.line = node.start_mark.line + 1
+    s.item_lines = [n.start_mark.line + 1 for n in node.value]
+    yield s
+    s.extend(loader.construct_object(n, deep=True) for n in node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def _key_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return ""
+    return str(v)
+
+
+def parse_yaml(text: str, path: str | Path) -> Any:
+    """Parse one YAML document with line tracking; errors name the file and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    except _Refused as e:
+        raise SchemaError(
+            e.message, path=str(path), line=e.line,
+            hint="anchors, aliases and merge keys are refused (this also refuses alias bombs): "
+            "write the text out in full" if "YAML" in e.message else "remove the repeated key",
+        ) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = e.problem or e.context or "not valid YAML"
+        raise SchemaError(
+            f"YAML syntax error: {problem}", path=str(path), line=line,
+            hint="check indentation, colons and quotes on that line",
+        ) from None
+    except yaml.YAMLError as e:
+        raise SchemaError(f"YAML error: {e}", path=str(path)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# shape check (JSON Schema) with lines
+
+
+def _line_at(doc: Any, path: list) -> int:
+    """The line of the deepest node along ``path`` (a jsonschema absolute_path)."""
+    node, line = doc, getattr(doc, "line", 1) or 1
+    for step in path:
+        if isinstance(node, _Map) and step in node:
+            line = node.line_of(step)
+            node = node[step]
+        elif isinstance(node, _Seq) and isinstance(step, int) and step < len(node):
+            line = node.line_of(step)
+            node = node[step]
+        else:
+            break
+    return line
+
+
+def _dotted(path: list) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "(top level)"
+
+
+def _schema_errors(doc: Any, path: str) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    from codekit.taxonomy.schema import category_schema
+
+    validator = Draft202012Validator(category_schema())
+    errors = list(validator.iter_errors(doc))
+    if not errors:
+        return
+    found = []
+    for err in errors:
+        loc = list(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = set(err.schema.get("properties", {}))
+            for key in sorted(k for k in err.instance if k not in allowed):
+                line = _line_at(doc, loc + [key])
+                found.append((line, f"unknown key {key!r} in {_dotted(loc)}",
+                              "allowed keys: " + ", ".join(err.schema.get("properties", {}))))
+            continue
+        if err.validator in ("oneOf", "anyOf") and err.context and isinstance(err.instance, dict):
+            # descend into the branch meant for a mapping (the scalar branches only say "not a string")
+            inner = [e for e in err.context if not (e.validator == "type" and not e.relative_path)]
+            if inner and not all(e.validator in ("required", "not") for e in inner):
+                err = best_match(inner)
+                loc = list(err.absolute_path)
+                if err.validator == "additionalProperties":
+                    allowed = set(err.schema.get("properties", {}))
+                    for key in sorted(k for k in err.instance if k not in allowed):
+                        found.append((_line_at(doc, loc + [key]), f"unknown key {key!r} in {_dotted(loc)}",
+                                      "allowed keys: " + ", ".join(err.schema.get("properties", {}))))
+                    continue
+        line = _line_at(doc, loc)
+        desc = err.schema.get("description") if isinstance(err.schema, dict) else None
+        msg = err.message
+        if err.validator in ("oneOf", "anyOf") and desc:
+            msg, desc = desc[0].lower() + desc[1:].rstrip("."), None
+        found.append((line, f"{_dotted(loc)}: {msg}", desc or "see docs/taxonomy.md"))
+    found.sort(key=lambda t: (t[0], t[1]))
+    line, msg, hint = found[0]
+    raise SchemaError(msg, path=path, line=line, hint=hint)
+
+
+def _short(v: Any) -> str:
+    text = repr(v if not isinstance(v, (_Map, _Seq)) else (dict(v) if isinstance(v, dict) else list(v)))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# conversion to the model
+
+
+def _as_tuple(v: Any) -> tuple[str, ...]:
+    if isinstance(v, list):
+        return tuple(_key_text(x) for x in v)
+    return (_key_text(v),)
+
+
+def _conditions(m: _Map | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not m:
+        return ()
+    return tuple((str(k), _as_tuple(v)) for k, v in m.items())
+
+
+def _plain_value(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_key_text(x) if not isinstance(x, (int, float)) or isinstance(x, bool) else x for x in v]
+    if isinstance(v, bool):
+        return _key_text(v)
+    return v
+
+
+def _question(d: _Map) -> Question:
+    values = []
+    for v in d.get("values") or ():
+        if isinstance(v, dict):
+            values.append(Choice(_key_text(v["key"]), str(v.get("label", "") or "")))
+        else:
+            values.append(Choice(_key_text(v), _key_text(v)))
+    return Question(
+        key=_key_text(d["key"]), prompt=str(d.get("prompt", "") or ""),
+        datatype=str(d.get("datatype", "singlevaluelist")), values=tuple(values),
+        required=bool(d.get("required", True)), ask_when=_conditions(d.get("ask_when")), line=d.line,
+    )
+
+
+def _fill(d: _Map) -> FieldFill:
+    if "from" in d:
+        m = d.get("map") or {}
+        return FieldFill(source=_key_text(d["from"]), map=tuple((_key_text(k), _key_text(v)) for k, v in m.items()),
+                         line=d.line)
+    if "derived" in d:
+        return FieldFill(derived=_plain_value(d["derived"]), line=d.line)
+    return FieldFill(constant=_plain_value(d["constant"]), line=d.line)
+
+
+def _route(d: _Map) -> Route:
+    ref = d.get("referral")
+    referral = None
+    if ref is not None:
+        referral = Referral(message=str(ref.get("message", "")), to=str(ref.get("to", "")),
+                            url=str(ref.get("url", "") or ""), phone=_key_text(ref.get("phone", "") or ""))
+    fields = d.get("fields") or {}
+    dropped = d.get("dropped") or {}
+    sla = d.get("sla_days")
+    return Route(
+        when=_conditions(d.get("when")), code=_key_text(d.get("code", "") or ""), referral=referral,
+        fields=tuple((str(k), _fill(v)) for k, v in fields.items()),
+        dropped=tuple((str(k), str(v or "")) for k, v in dropped.items()),
+        division=str(d.get("division", "") or ""), section=str(d.get("section", "") or ""),
+        ctl_level=d.get("ctl_level"), sla_days=float(sla) if sla is not None else None,
+        note=str(d.get("note", "") or ""), line=d.line, key_lines=tuple(sorted(d.key_lines.items())),
+    )
+
+
+def category_from_data(doc: Any, path: str | Path = "<memory>") -> PublicCategory:
+    """Check a parsed category document (shape and internal references) and build the model."""
+    path = str(path)
+    if not isinstance(doc, dict):
+        raise SchemaError(
+            "a category file must be a YAML mapping", path=path, line=getattr(doc, "line", 1) or 1,
+            expected="id, label, groups, questions, routes", found=type(doc).__name__ if doc is not None else "an empty file",
+        )
+    if not isinstance(doc, _Map):  # built in memory: give it line info
+        doc = _relined(doc)
+    version = doc.get("codekit_taxonomy", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise SchemaError(
+            "unknown taxonomy format version", path=path, line=doc.line_of("codekit_taxonomy"),
+            expected=str(FORMAT_VERSION), found=repr(version),
+            hint="this codekit reads format 1; upgrade codekit or convert the file",
+        )
+    _schema_errors(doc, path)
+    questions = [_question(q) for q in doc.get("questions") or ()]
+    routes = [_route(r) for r in doc["routes"]]
+    cat = PublicCategory(
+        id=str(doc["id"]), label=str(doc["label"]), description=str(doc.get("description", "") or ""),
+        synonyms=tuple(str(s) for s in doc.get("synonyms") or ()), groups=tuple(str(g) for g in doc["groups"]),
+        ctl_level=doc.get("ctl_level"), milestones=tuple(str(m) for m in doc.get("milestones") or ()),
+        questions=tuple(questions), routes=tuple(routes), notes=str(doc.get("notes", "") or ""),
+        path=path, line=doc.line, routes_line=doc.line_of("routes"), key_lines=tuple(sorted(doc.key_lines.items())),
+    )
+    _check_references(cat, doc, path)
+    return cat
+
+
+def _relined(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        m = _Map((str(k), _relined(v)) for k, v in obj.items())
+        m.line, m.key_lines = 1, {}
+        return m
+    if isinstance(obj, (list, tuple)):
+        s = _Seq(_relined(v) for v in obj)
+        s.line, s.item_lines = 1, []
+        return s
+    return obj
+
+
+def _check_references(cat: PublicCategory, doc: _Map, path: str) -> None:
+    qdocs = doc.get("questions") or []
+    seen: dict[str, int] = {}
+    for i, q in enumerate(cat.questions):
+        line = q.line
+        if q.key in seen:
+            raise SchemaError(f"question {q.key!r} is defined twice (first on line {seen[q.key]})",
+                              path=path, line=line, hint="give each question its own key")
+        seen[q.key] = line
+        if q.is_list and not q.values:
+            raise SchemaError(
+                f"question {q.key!r} is a {q.datatype} without allowed values", path=path, line=line,
+                hint="list the answers under `values`, or make it a string/text question",
+            )
+        if not q.is_list and q.values:
+            raise SchemaError(f"question {q.key!r} is a {q.datatype} question but lists values", path=path,
+                              line=qdocs[i].line_of("values"), hint="use datatype singlevaluelist or multivaluelist")
+        keys = q.value_keys()
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise SchemaError(f"question {q.key!r} lists the answer {dup[0]!r} twice", path=path,
+                              line=qdocs[i].line_of("values"))
+        earlier = {p.key: p for p in cat.questions[:i]}
+        for dep, allowed in q.ask_when:
+            dline = qdocs[i]["ask_when"].line_of(dep)
+            p = earlier.get(dep)
+            if p is None:
+                where = "a later" if cat.question(dep) else "an unknown"
+                raise SchemaError(f"question {q.key!r} depends on {where} question {dep!r}", path=path, line=dline,
+                                  hint="ask_when may only name questions asked before this one")
+            _check_answers(p, allowed, path, dline, f"question {q.key!r} ask_when")
+    rdocs = doc["routes"]
+    for j, r in enumerate(cat.routes):
+        for qk, allowed in r.when:
+            wline = rdocs[j]["when"].line_of(qk) if isinstance(rdocs[j].get("when"), _Map) else r.line
+            q = cat.question(qk)
+            if q is None:
+                raise SchemaError(f"route condition names an unknown question {qk!r}", path=path, line=wline,
+                                  hint="define the question under `questions` or fix the key")
+            _check_answers(q, allowed, path, wline, "route condition")
+        for fk, fill in r.fields:
+            if fill.source and cat.question(fill.source) is None:
+                raise SchemaError(
+                    f"field {fk!r} is filled from an unknown question {fill.source!r}", path=path, line=fill.line,
+                    hint="define the question under `questions` or fix the key",
+                )
+        if r.referral is not None and (r.fields or r.dropped):
+            raise SchemaError("a referral route cannot fill operational fields", path=path, line=r.line,
+                              hint="remove `fields`/`dropped` from the referral, or route to a code")
+
+
+def _check_answers(q: Question, allowed: tuple[str, ...], path: str, line: int, what: str) -> None:
+    if q.datatype != "singlevaluelist":
+        raise SchemaError(
+            f"{what} names {q.key!r}, a {q.datatype} question", path=path, line=line,
+            hint="conditions may only name single-choice (singlevaluelist) questions",
+        )
+    for a in allowed:
+        if a not in q.value_keys():
+            raise SchemaError(
+                f"{what} uses the answer {a!r} that question {q.key!r} cannot give", path=path, line=line,
+                expected=", ".join(q.value_keys()), found=repr(a),
+            )
+
+
+def load_category(path: str | Path) -> PublicCategory:
+    """Read and check one category file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such category file", path=str(p))
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise SchemaError("the category file is too large", path=str(p), expected=f"at most {MAX_FILE_BYTES} bytes",
+                          found=f"{p.stat().st_size} bytes")
+    text, _enc = read_text(p)
+    doc = parse_yaml(text, p)
+    return category_from_data(doc, p)
+
+
+def category_files(directory: str | Path) -> list[Path]:
+    d = Path(directory)
+    files = [p for p in d.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    files = [p for p in files if not any(part.startswith((".", "_")) for part in p.relative_to(d).parts)]
+    return sorted(files, key=lambda p: p.relative_to(d).as_posix())
+
+
+def load_taxonomy(directory: str | Path) -> Taxonomy:
+    """Load every category file under ``directory`` (``*.yaml``/``*.yml``; names starting with ``_``
+    or ``.`` are skipped). Raises :class:`SchemaError` naming the file and line on any broken file."""
+    d = Path(directory)
+    if not d.exists():
+        raise InputError("no such taxonomy folder", path=str(d), hint="give the folder holding the category YAML files")
+    if not d.is_dir():
+        raise InputError("the taxonomy must be a folder of YAML files", path=str(d),
+                         hint="give the folder, not one file")
+    files = category_files(d)
+    if not files:
+        raise InputError("the taxonomy folder has no category files", path=str(d),
+                         expected="one <id>.yaml per public category", found="none")
+    cats: list[PublicCategory] = []
+    first: dict[str, PublicCategory] = {}
+    for f in files:
+        c = load_category(f)
+        if c.id in first:
+            other = first[c.id]
+            raise SchemaError(
+                f"category id {c.id!r} is claimed by two files (also {other.path}, line {_id_line(other)})",
+                path=str(f), line=_id_line(c), hint="ids are unique: give one of them another id",
+            )
+        first[c.id] = c
+        cats.append(c)
+    return Taxonomy(cats, source=str(d))
+
+
+def _id_line(c: PublicCategory) -> int:
+    try:
+        for i, line in enumerate(Path(c.path).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if line.startswith("id:"):
+                return i
+    except OSError:
+        pass
+    return c.line or 1
