@@ -261,3 +261,27 @@ def test_definition_that_is_not_one(tmp_path, real_dir):
         f"Error: {lst}, line 2: not an Open311 service definition (expected root element <service_definition>, "
         "found <services>). pass service definitions (GET services/{code}) with --definitions"
     )
+
+
+def test_truncated_row_inside_a_file_with_multiline_cells(tmp_path):
+    p = _write(
+        tmp_path, "r.csv",
+        'Complaint Type,Descriptor,Agency,Status,Created Date\n'
+        'Noise,"Loud\nMusic",NYPD,Open,05/01/2022 12:00:03 AM\n'
+        'Noise,Party,NYPD\n'
+        'Noise,Party,NYPD,Open,05/01/2022 12:00:04 AM\n',
+    )
+    assert _err(tmp_path, p, "--columns", "nyc") == (
+        f"Error: {p}, line 4: row has 3 fields but the header has 5: the row is truncated. "
+        "re-export or re-download the file; a row cut short usually means the file was cut off"
+    )
+
+
+def test_row_with_extra_fields(tmp_path):
+    sample = (Path(__file__).parent / "data" / "toronto_requests_2024_sample.csv").read_bytes().split(b"\r\n")
+    sample.insert(3, sample[3] + b",extra")
+    p = _write(tmp_path, "t.csv", b"\r\n".join(sample))
+    assert _err(tmp_path, p) == (
+        f"Error: {p}, line 4: row has 10 fields but the header has 9. "
+        "quote cells that contain commas, or add the missing column names to the header"
+    )

@@ -150,3 +150,15 @@ def test_cli_help_does_not_import_heavy_modules():
     code = "import sys, codekit.cli.cmd_catalogue; print(sorted(m for m in ('polars','pandas','yaml','sklearn') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_csv_defuses_formulas_and_round_trips(tmp_path):
+    cat = Catalogue([
+        ServiceCode("A", "=HYPERLINK(1)", "+Div", description="-dash", keywords=("@k",)),
+        ServiceCode("B", "'=already quoted", description="plain 'quote"),
+    ])
+    p = tmp_path / "c.csv"
+    write_catalogue(cat, p)
+    text = p.read_text()
+    assert "\nA,'=HYPERLINK" in text and ",'+Div," in text and ",'-dash," in text and "''=already" in text
+    assert load_catalogue(p).to_records() == cat.to_records()

@@ -84,3 +84,25 @@ def test_taxonomy(real_dir):
         per_div[c.division] = per_div.get(c.division, 0) + c.volume
     assert per_div["Solid Waste Management Services"] == 711_653
     assert per_div["Transportation Services"] == 574_495
+
+
+def test_blank_lines_and_padded_header(tmp_path):
+    text = SAMPLE.read_bytes().decode("cp1252")
+    lines = text.split("\r\n")
+    lines[0] = lines[0].replace("Division", " Division ")
+    p = tmp_path / "t.csv"
+    p.write_text("\r\n".join(lines[:5] + [""] + lines[5:]), encoding="utf-8")
+    cat = load_catalogue(p)
+    assert cat.total_volume() == 18 and cat.warnings == []
+
+
+def test_big_generated_year_is_streamed(tmp_path):
+    # 20,000 rows built from the fixture: the polars path, not a per-row Python loop, does the counting
+    text = SAMPLE.read_bytes().decode("cp1252").split("\r\n")
+    header, rows = text[0], [r for r in text[1:] if r]
+    p = tmp_path / "year.csv"
+    p.write_bytes(("\r\n".join([header] + rows * 1000 + [""])).encode("cp1252"))
+    cat = load_catalogue(p)
+    assert cat.total_volume() == 18_000
+    assert cat[POTHOLE].volume == 4_000
+    assert toronto_cancellations(p).height == 4_000

@@ -532,6 +532,7 @@ def write_event_log(path: str | Path, *, seed: int = DEFAULT_SEED, n_events: int
             finally:
                 if writer is not None:
                     writer.close()
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, p)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -570,6 +571,10 @@ def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED, n_events: int
     try:
         _write_catalogue_yaml(sample_catalogue(seed), tmp / names["catalogue"], seed)
         write_event_log(tmp / names["errors"], seed=seed, n_events=n_events, log_format=fmt)
+        mask = _umask()
+        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp/mkstemp make private files; ours are ordinary outputs
+        for name in names.values():
+            os.chmod(tmp / name, 0o666 & ~mask)
         if out.is_dir():
             for name in names.values():
                 os.replace(tmp / name, out / name)
@@ -580,6 +585,12 @@ def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED, n_events: int
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return {key: out / name for key, name in names.items()}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_catalogue_yaml(catalogue: Catalogue, path: Path, seed: int) -> None:

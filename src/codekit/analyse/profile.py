@@ -62,8 +62,9 @@ def profile(
         }
 
     step(1, description="summarising divisions and sections")
-    divisions = _group(codes, lambda c: (c.division,), by_code_kind, catalogue)
-    sections = _group(codes, lambda c: (c.division, c.section), by_code_kind, catalogue)
+    has_log = log is not None
+    divisions = _group(codes, lambda c: (c.division,), by_code_kind, catalogue, has_log)
+    sections = _group(codes, lambda c: (c.division, c.section), by_code_kind, catalogue, has_log)
 
     no_volume = sorted(c.code for c in codes if c.active and not c.volume)
 
@@ -101,7 +102,7 @@ def profile(
     }
 
 
-def _group(codes, key, by_code_kind, catalogue) -> list[dict[str, Any]]:
+def _group(codes, key, by_code_kind, catalogue, has_log: bool) -> list[dict[str, Any]]:
     groups: dict[tuple, list] = defaultdict(list)
     for c in codes:
         groups[key(c)].append(c)
@@ -129,8 +130,8 @@ def _group(codes, key, by_code_kind, catalogue) -> list[dict[str, Any]]:
             "volume_share": round(volume / total, 6) if total else None,
             "n_codes_without_volume": sum(1 for c in members if c.active and not c.volume),
             "errors": {kind: int(errors.get(kind, 0)) for kind in ERROR_KINDS if errors.get(kind)},
-            "n_errors": int(n_errors),
-            "error_rate": round(n_errors / volume, 6) if volume else None,
+            "n_errors": int(n_errors) if has_log else None,
+            "error_rate": round(n_errors / volume, 6) if volume and has_log else None,
             "error_rate_by_kind": {
                 kind: round(errors[kind] / volume, 6) for kind in ERROR_KINDS if errors.get(kind) and volume
             },

@@ -46,9 +46,13 @@ def emit_json(obj: Any) -> None:
 
 
 def console():
+    """stdout console; a wide page when piped, so tables of long division names stay readable."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    c = Console(highlight=False)
+    if not c.is_terminal and "COLUMNS" not in __import__("os").environ:
+        c = Console(highlight=False, width=160)
+    return c
 
 
 def err_console():

@@ -39,6 +39,12 @@ def profile(
     render(result)
 
 
+_SHORT = {
+    "recoded": "recoded", "transferred": "transfer", "cancelled": "cancel", "duplicate": "dupl.",
+    "not_city_asset": "not City", "abandoned": "abandon", "validation_failed": "invalid",
+}
+
+
 def _fmt_int(v) -> str:
     return "" if v is None else f"{v:,}"
 
@@ -63,30 +69,44 @@ def render(result: dict) -> None:
     log = result["error_log"]
     kinds = [k for k, n in (log["by_kind"].items() if log else []) if n]
 
-    t = Table(title="Per division", title_justify="left")
-    for col in ("division", "codes", "volume", "share", "no volume", "errors", "error rate"):
-        t.add_column(col, justify="left" if col == "division" else "right")
-    for k in kinds:
-        t.add_column(k, justify="right")
-    t.add_column("cancelled", justify="right")
-    for r in result["divisions"]:
-        t.add_row(
-            r["division"] or "(none)", _fmt_int(r["n_codes"]), _fmt_int(r["volume"]), _fmt_pct(r["volume_share"]),
-            _fmt_int(r["n_codes_without_volume"]), _fmt_int(r["n_errors"]), _fmt_pct(r["error_rate"]),
-            *[_fmt_pct(r["error_rate_by_kind"].get(k)) for k in kinds], _fmt_pct(r["cancellation_rate"]),
-        )
-    out.print(t)
-
-    t = Table(title="Per section", title_justify="left")
-    for col in ("division", "section", "codes", "volume", "no volume", "errors", "error rate", "cancelled"):
-        t.add_column(col, justify="left" if col in ("division", "section") else "right")
-    for r in result["sections"]:
-        t.add_row(
-            r["division"] or "(none)", r["section"] or "(none)", _fmt_int(r["n_codes"]), _fmt_int(r["volume"]),
-            _fmt_int(r["n_codes_without_volume"]), _fmt_int(r["n_errors"]), _fmt_pct(r["error_rate"]),
-            _fmt_pct(r["cancellation_rate"]),
-        )
-    out.print(t)
+    has_cancel = any(r["cancellation_rate"] is not None for r in result["divisions"])
+    for title, rows, keys in (
+        ("Per division", result["divisions"], ("division",)),
+        ("Per section", result["sections"], ("division", "section")),
+    ):
+        by_kind = log is not None and len(keys) == 1  # the kind breakdown per division; sections get the top kind
+        t = Table(title=title, title_justify="left")
+        for k in keys:
+            t.add_column(k, min_width=18, max_width=34)
+        for col in ("codes", "volume", "share", "no volume"):
+            t.add_column(col, justify="right", no_wrap=True)
+        if log:
+            t.add_column("errors", justify="right", no_wrap=True)
+            t.add_column("error rate", justify="right", no_wrap=True)
+            if by_kind:
+                for k in kinds:
+                    t.add_column(_SHORT.get(k, k), justify="right", no_wrap=True)
+            else:
+                t.add_column("top kind", no_wrap=True)
+        if has_cancel:
+            t.add_column("cancelled", justify="right", no_wrap=True)
+        for r in rows:
+            cells = [r[k] or "(none)" for k in keys]
+            cells += [_fmt_int(r["n_codes"]), _fmt_int(r["volume"]), _fmt_pct(r["volume_share"]),
+                      _fmt_int(r["n_codes_without_volume"])]
+            if log:
+                cells += [_fmt_int(r["n_errors"]), _fmt_pct(r["error_rate"])]
+                if by_kind:
+                    cells += [_fmt_pct(r["error_rate_by_kind"].get(k)) for k in kinds]
+                else:
+                    top = max(r["errors"].items(), key=lambda kv: (kv[1], kv[0]), default=None)
+                    cells.append(f"{top[0]} {_fmt_pct(top[1] / r['volume']) if r['volume'] else ''}" if top else "")
+            if has_cancel:
+                cells.append(_fmt_pct(r["cancellation_rate"]))
+            t.add_row(*cells)
+        out.print(t)
+    if log:
+        out.print("Error rates are error events submitted under a code per request of that code.")
 
     if log:
         out.print(

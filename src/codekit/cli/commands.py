@@ -5,3 +5,4 @@ from codekit.cli import cmd_profile
 from codekit.cli import cmd_catalogue
 from codekit.cli import cmd_validate
 from codekit.cli import cmd_propose
+from codekit.cli import cmd_sample

@@ -9,6 +9,7 @@ catalogue, same bytes). Formats are described in docs/formats.md.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -114,7 +115,14 @@ def load_catalogue(
     """
     p = _util.check_file(path)
     preset = format.strip().lower() if format and format.strip().lower() in ("nyc", "sf") else None
-    if format:
+    if format and format.strip().lower() == "open311":
+        fmt = detect_format(p)
+        if not fmt.startswith("open311-"):
+            raise FormatError(
+                "the file is not Open311 JSON or XML", path=p, expected="open311-json or open311-xml",
+                found=fmt, hint="check the file, or name its format with --format",
+            )
+    elif format:
         fmt = _check_format_name(format)
     elif columns is not None:
         fmt = "rows"  # naming the columns says the file holds request rows
@@ -243,6 +251,7 @@ def _cell_dict(p: Path, line: int | None, raw: dict[str, Any], header: Iterable[
 def _read_csv(p: Path) -> Catalogue:
     text = _util.read_text(p)
     header, records = _util.read_csv_records(text, p, required=("code", "name"))
+    records = [(line, {k: _unescape_formula(v) for k, v in r.items()}) for line, r in records]
     rows = [(line, _cell_dict(p, line, r, header)) for line, r in records]
     sidecar = p.with_name(p.stem + ".fields.csv")
     if sidecar.is_file() and "fields" not in header:
@@ -476,8 +485,23 @@ def catalogue_csv(catalogue: Catalogue) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(_flat_columns(catalogue))
     for row in _flat_rows(catalogue):
-        w.writerow(["" if v is None else (_num(v)) for v in row])
+        w.writerow(["" if v is None else (_escape_formula(v) if isinstance(v, str) else _num(v)) for v in row])
     return buf.getvalue()
+
+
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def _escape_formula(text: str) -> str:
+    """Defuse spreadsheet formulas: a cell starting with = + - @ (after any quotes) gets one more leading '.
+
+    ``_unescape_formula`` undoes it exactly, so the CSV round-trips while Excel shows text, not a formula.
+    """
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def _unescape_formula(text: str) -> str:
+    return text[1:] if text.startswith("'") and _FORMULA.match(text[1:]) else text
 
 
 def _num(v: Any) -> str:

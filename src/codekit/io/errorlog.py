@@ -126,13 +126,11 @@ def scan_error_log(path: str | Path, format: str | None = None) -> ErrorLog:
         # every column as text: the canonical casts in _canonical are cheaper than inference and never guess
         lf = pl.scan_csv(p, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True)
     else:
-        try:
-            import pyarrow.parquet as pq
-
-            meta = pq.read_metadata(p)
-            names = list(meta.schema.to_arrow_schema().names)
-            n_rows = meta.num_rows
-        except Exception as e:  # pyarrow raises several types for a broken file
+        try:  # the footer only: names and row count, no data read
+            names = list(pl.read_parquet_schema(p))
+            lf = pl.scan_parquet(p)
+            n_rows = int(lf.select(pl.len()).collect().item())
+        except Exception as e:  # polars raises several types for a broken file
             raise InputError(f"not a readable Parquet file ({type(e).__name__}: {str(e).splitlines()[0][:160]})",
                              path=p, hint="re-export the log, or give it as CSV") from None
         if n_rows == 0:
@@ -232,7 +230,7 @@ def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = 
 
     Returns ``{"source", "output", "n_events", "bytes_in", "bytes_out"}``.
     """
-    import pyarrow.parquet as pq
+    import polars as pl
 
     out = Path(dst)
     if out.suffix.lower() not in (".parquet", ".pq", ".parq"):
@@ -247,7 +245,7 @@ def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = 
     tmp = Path(tmp_name)
     try:
         log.lazy.sink_parquet(tmp, compression="zstd", row_group_size=1_000_000)
-        n = pq.read_metadata(tmp).num_rows
+        n = pl.scan_parquet(tmp).select(pl.len()).collect().item()
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -154,7 +154,10 @@ def load_rows(path: str | Path, columns: "RowColumns | str | dict | None" = None
     keys = [e for e in ([f"name_{i}" for i in range(len(cols.name_columns))] + list(present))]
     with _util.utf8_file(p) as (src, _enc):
         _util.check_rows(src, len(header), p)
-        lf = pl.scan_csv(src, infer_schema=False).select(exprs)
+        lf = pl.scan_csv(
+            src, infer_schema=False, with_column_names=lambda cs: [c.strip().lstrip("\ufeff") for c in cs]
+        ).select(exprs)
+        lf = lf.filter(pl.any_horizontal([pl.col(k) != "" for k in keys]))  # blank lines
         try:
             grouped = lf.group_by(keys).agg(pl.len().alias("n")).collect(engine="streaming")
         except pl.exceptions.PolarsError as e:

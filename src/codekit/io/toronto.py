@@ -66,7 +66,7 @@ def code_for(division: str, section: str, request_type: str) -> str:
 # ------------------------------------------------------------------------------------------ yearly CSVs
 
 
-def _scan(src: Path, columns: list[str]):
+def _scan(src: Path):
     import polars as pl
 
     return pl.scan_csv(
@@ -75,6 +75,7 @@ def _scan(src: Path, columns: list[str]):
         row_index_name="__row",
         row_index_offset=1,
         truncate_ragged_lines=False,
+        with_column_names=lambda cols: [c.strip().lstrip("\ufeff") for c in cols],
     )
 
 
@@ -94,7 +95,10 @@ def _normalised(lf, with_date: bool = False):
     if with_date:
         cols.append(clean("Creation Date").alias("created"))
     lf = lf.select(cols)
-    return lf.with_columns(
+    blank = (pl.col("division") == "") & (pl.col("section") == "") & (pl.col("request_type") == "") & (
+        pl.col("status") == ""
+    )
+    return lf.filter(~blank).with_columns(
         pl.col("division").str.to_lowercase().alias("k_div"),
         pl.col("section").str.to_lowercase().alias("k_sec"),
         pl.col("request_type").str.to_lowercase().alias("k_type"),
@@ -130,7 +134,7 @@ def _aggregate(path: Path) -> tuple[dict[tuple[str, str, str], dict[str, Any]], 
     n_columns = len(_util.csv_header(path))
     with _util.utf8_file(path) as (src, _enc):
         _util.check_rows(src, n_columns, path)
-        lf = _normalised(_scan(src, []))
+        lf = _normalised(_scan(src))
         grouped = _collect(
             lf.group_by("k_div", "k_sec", "k_type", "division", "section", "request_type", "status").agg(
                 pl.len().alias("n")
@@ -218,7 +222,7 @@ def toronto_cancellations(path: str | Path):
         schema={"k_div": pl.String, "k_sec": pl.String, "k_type": pl.String, "submitted_code": pl.String},
     )
     with _util.utf8_file(p) as (src, _enc):
-        lf = _normalised(_scan(src, []), with_date=True)
+        lf = _normalised(_scan(src), with_date=True)
         lf = lf.filter(pl.col("status").str.to_lowercase().is_in(list(CANCELLED_STATUSES)))
         ts = pl.coalesce(
             [pl.col("created").str.to_datetime(f, strict=False, time_unit="us") for f in _DATE_FORMATS]

@@ -13,6 +13,8 @@ Signals (weights in :class:`Weights`; override with ``--weight name=value``):
 
 ``text``        names and keywords: word uni/bigrams (with abbreviations expanded and split compounds
                 joined, so "Pot hole" meets "Pothole") and character 3-5-grams, TF-IDF, cosine.
+``keywords``    the codes' keyword lists (Open311 ``keywords``): whole keyword phrases and their words,
+                TF-IDF, cosine.
 ``description`` descriptions: word uni/bigrams, TF-IDF, cosine (boilerplate shared by most codes drops out).
 ``hierarchy``   the hierarchy inside names ("Residential: Bin: Lid", "Road - Pot hole"): the head segment,
                 the first two segments, and the head's words.
@@ -36,7 +38,7 @@ from typing import Any, Iterable
 from codekit.errors import UsageError
 from codekit.propose import text as T
 
-SIGNALS = ("text", "description", "hierarchy", "confusion", "fields", "division", "section", "semantic")
+SIGNALS = ("text", "keywords", "description", "hierarchy", "confusion", "fields", "division", "section", "semantic")
 
 #: Division/section values that mean "we do not know".
 UNKNOWN_VALUES = frozenset({"", "unknown", "n/a", "na", "none", "null", "-", "other"})
@@ -50,7 +52,8 @@ class Weights:
     """
 
     text: float = 1.0
-    description: float = 0.25
+    keywords: float = 0.5
+    description: float = 0.5
     hierarchy: float = 0.6
     confusion: float = 2.0
     fields: float = 0.3
@@ -333,6 +336,26 @@ def build_signals(
     blocks["_text_words"] = W
     vocab["text_words"] = words_vocab
     available["text"] = np.ones(n, dtype=bool)
+
+    # keywords
+    kfeats = []
+    for c in codes:
+        f: dict[str, float] = {}
+        for k in c.keywords:
+            kn = T.normalise(k)
+            if not kn:
+                continue
+            f["k=" + kn] = 1.0
+            for w_ in T.content_words(kn):
+                f["w=" + w_] = 0.5
+        kfeats.append(f)
+    has_k = np.array([bool(f) for f in kfeats])
+    if has_k.sum() >= 2:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        K = DictVectorizer(sort=True).fit_transform(kfeats)
+        blocks["keywords"] = _normalise_rows(TfidfTransformer(sublinear_tf=True).fit_transform(K))
+        available["keywords"] = has_k
 
     # description
     desc = [T.normalise(c.description) if c.description and T.normalise(c.description) != T.normalise(c.name) else ""

@@ -19,7 +19,7 @@ import yaml
 from codekit.errors import InputError, SchemaError
 from codekit.io.text import read_text
 from codekit.taxonomy.model import (
-    FORMAT_VERSION, Choice, FieldFill, PublicCategory, Question, Referral, Route, Taxonomy,
+    FORMAT_VERSION, Choice, FieldFill, Merge, PublicCategory, Question, Referral, Route, Taxonomy,
 )
 
 #: Largest category file read (a category is a page of text; anything bigger is a mistake).
@@ -255,13 +255,14 @@ def _question(d: _Map) -> Question:
 
 
 def _fill(d: _Map) -> FieldFill:
+    ex = tuple((_key_text(k), str(v)) for k, v in (d.get("excluded") or {}).items())
     if "from" in d:
         m = d.get("map") or {}
         return FieldFill(source=_key_text(d["from"]), map=tuple((_key_text(k), _key_text(v)) for k, v in m.items()),
-                         line=d.line)
+                         excluded=ex, line=d.line)
     if "derived" in d:
-        return FieldFill(derived=_plain_value(d["derived"]), line=d.line)
-    return FieldFill(constant=_plain_value(d["constant"]), line=d.line)
+        return FieldFill(derived=_plain_value(d["derived"]), excluded=ex, line=d.line)
+    return FieldFill(constant=_plain_value(d["constant"]), excluded=ex, line=d.line)
 
 
 def _route(d: _Map) -> Route:
@@ -308,6 +309,8 @@ def category_from_data(doc: Any, path: str | Path = "<memory>") -> PublicCategor
         synonyms=tuple(str(s) for s in doc.get("synonyms") or ()), groups=tuple(str(g) for g in doc["groups"]),
         ctl_level=doc.get("ctl_level"), milestones=tuple(str(m) for m in doc.get("milestones") or ()),
         questions=tuple(questions), routes=tuple(routes), notes=str(doc.get("notes", "") or ""),
+        merged=tuple(Merge(code=_key_text(m["code"]), into=_key_text(m["into"]), reason=str(m["reason"]), line=m.line)
+                     for m in doc.get("merged") or ()),
         path=path, line=doc.line, routes_line=doc.line_of("routes"), key_lines=tuple(sorted(doc.key_lines.items())),
     )
     _check_references(cat, doc, path)
@@ -372,9 +375,9 @@ def _check_references(cat: PublicCategory, doc: _Map, path: str) -> None:
                     f"field {fk!r} is filled from an unknown question {fill.source!r}", path=path, line=fill.line,
                     hint="define the question under `questions` or fix the key",
                 )
-        if r.referral is not None and (r.fields or r.dropped):
-            raise SchemaError("a referral route cannot fill operational fields", path=path, line=r.line,
-                              hint="remove `fields`/`dropped` from the referral, or route to a code")
+        if r.referral is not None and not r.code and (r.fields or r.dropped):
+            raise SchemaError("a referral route without a code cannot fill operational fields", path=path,
+                              line=r.line, hint="remove `fields`/`dropped`, or name the `code` it is recorded under")
 
 
 def _check_answers(q: Question, allowed: tuple[str, ...], path: str, line: int, what: str) -> None:

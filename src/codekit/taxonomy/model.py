@@ -115,7 +115,18 @@ class FieldFill:
     )
     derived: Any = field(default=None, metadata=_m("derived", "Value implied by the route's conditions.", None))
     constant: Any = field(default=None, metadata=_m("constant", "A fixed value.", None))
+    excluded: tuple[tuple[str, str], ...] = field(
+        default=(),
+        metadata=_m(
+            "excluded",
+            "Pick-list value -> why this route deliberately never produces it (e.g. sent to a referral).",
+            None,
+        ),
+    )
     line: int = field(default=0, compare=False, metadata={"internal": True})
+
+    def excluded_dict(self) -> dict[str, str]:
+        return dict(self.excluded)
 
     @property
     def kind(self) -> str:
@@ -140,6 +151,20 @@ class FieldFill:
 
 
 @dataclass(frozen=True, slots=True)
+class Merge:
+    """An active code the category no longer offers on its own: its requests go to ``into``.
+
+    For near-duplicates and legacy queues. ``into`` must be a code a route of the same category
+    reaches, in the same division, with every required field of ``code`` (same key and values).
+    """
+
+    code: str = field(metadata=_m("code", "The code folded into another.", {"type": ["string", "integer"]}, required=True))
+    into: str = field(default="", metadata=_m("into", "The code that now receives its requests.", {"type": ["string", "integer"]}, required=True))
+    reason: str = field(default="", metadata=_m("reason", "Why (near-duplicate, legacy queue, ...).", {"type": "string", "minLength": 1}, required=True))
+    line: int = field(default=0, compare=False, metadata={"internal": True})
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """When the answers match ``when``, the request goes to ``code`` (or to ``referral``).
 
@@ -147,7 +172,8 @@ class Route:
     matches any answer; an empty ``when`` always matches. ``fields`` fills the code's operational
     fields; ``dropped`` names the optional fields left out, each with the reason.
     ``division``/``section``/``ctl_level``/``sla_days`` are optional statements for readers; when
-    present they must agree with the catalogue.
+    present they must agree with the catalogue. A referral may also name the ``code`` under which
+    the City records it (311's referral codes); the resident sees the referral.
     """
 
     when: tuple[tuple[str, tuple[str, ...]], ...] = field(
@@ -198,8 +224,12 @@ class Route:
     def target(self) -> str:
         """``code:XYZ`` or ``referral:<to>``: a printable destination."""
         if self.referral is not None:
-            return f"referral:{self.referral.to}"
+            return f"referral:{self.referral.to}" + (f" (recorded as {self.code})" if self.code else "")
         return f"code:{self.code}"
+
+    @property
+    def records_code(self) -> bool:
+        return bool(self.code)
 
     def describe_when(self) -> str:
         if not self.when:
@@ -230,6 +260,9 @@ class PublicCategory:
     milestones: tuple[str, ...] = field(default=(), metadata=_m("milestones", "Status milestones residents are told.", _STR_LIST))
     questions: tuple[Question, ...] = field(default=(), metadata=_m("questions", "Questions asked, in order.", None))
     routes: tuple[Route, ...] = field(default=(), metadata=_m("routes", "Where the answers lead.", None, required=True))
+    merged: tuple[Merge, ...] = field(
+        default=(), metadata=_m("merged", "Active codes folded into a code this category reaches.", None)
+    )
     notes: str = field(default="", metadata=_m("notes", "Free text for editors (why these codes are together).", _STR))
     path: str = field(default="", compare=False, metadata={"internal": True})
     line: int = field(default=0, compare=False, metadata={"internal": True})
@@ -307,6 +340,6 @@ def _text(v: Any) -> str:
 
 
 __all__ = [
-    "Choice", "Question", "Referral", "FieldFill", "Route", "PublicCategory", "Taxonomy",
+    "Choice", "Question", "Referral", "FieldFill", "Merge", "Route", "PublicCategory", "Taxonomy",
     "QUESTION_DATATYPES", "LIST_DATATYPES", "FILL_KINDS", "FORMAT_VERSION", "answers_key",
 ]

@@ -123,7 +123,9 @@ def routing_rows(taxonomy: Taxonomy, catalogue: Catalogue | None) -> list[dict[s
                     row.update(target="referral", referral_to=r.referral.to, referral_message=r.referral.message,
                                referral_url=r.referral.url or None, referral_phone=r.referral.phone or None)
                 else:
-                    row.update(target="code", code=r.code)
+                    row.update(target="code")
+                if r.code:
+                    row.update(code=r.code)
                     sc = catalogue.get(r.code) if catalogue is not None else None
                     if sc is not None:
                         row.update(code_name=sc.name, division=sc.division, section=sc.section,

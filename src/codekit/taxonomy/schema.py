@@ -14,7 +14,7 @@ from dataclasses import fields
 from typing import Any
 
 from codekit.taxonomy.model import (
-    FORMAT_VERSION, Choice, FieldFill, PublicCategory, Question, Referral, Route,
+    FORMAT_VERSION, Choice, FieldFill, Merge, PublicCategory, Question, Referral, Route,
 )
 
 SCHEMA_ID = "https://codekit.example/schemas/taxonomy-category.schema.json"
@@ -68,6 +68,7 @@ def category_schema() -> dict[str, Any]:
         "map": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
         "derived": _VALUE,
         "constant": _VALUE,
+        "excluded": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
     })
     fill["oneOf"] = [
         {"required": ["from"], "not": {"anyOf": [{"required": ["derived"]}, {"required": ["constant"]}]}},
@@ -82,14 +83,12 @@ def category_schema() -> dict[str, Any]:
         "dropped": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
     })
     route["required"] = ["when"]
-    route["oneOf"] = [
-        {"required": ["code"], "not": {"required": ["referral"]}},
-        {"required": ["referral"], "not": {"required": ["code"]}},
-    ]
-    route["description"] = "A route names exactly one of `code` or `referral`."
+    route["anyOf"] = [{"required": ["code"]}, {"required": ["referral"]}]
+    route["description"] = "A route names a `code`, a `referral`, or both (a referral recorded under a code)."
     category = _object(PublicCategory, {
         "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}},
         "routes": {"type": "array", "items": {"$ref": "#/$defs/route"}, "minItems": 1},
+        "merged": {"type": "array", "items": {"$ref": "#/$defs/merge"}},
     })
     props = {"codekit_taxonomy": {"const": FORMAT_VERSION, "description": "Format version of the file."}}
     props.update(category["properties"])
@@ -107,6 +106,7 @@ def category_schema() -> dict[str, Any]:
             "question": question,
             "referral": referral,
             "fill": fill,
+            "merge": _object(Merge, {}),
             "route": route,
         },
     }

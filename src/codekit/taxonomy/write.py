@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from codekit.errors import UsageError
-from codekit.taxonomy.model import FORMAT_VERSION, FieldFill, PublicCategory, Question, Route
+from codekit.taxonomy.model import FORMAT_VERSION, FieldFill, Merge, PublicCategory, Question, Route
 
 
 class _Flow(dict):
@@ -78,6 +78,8 @@ def fill_to_dict(fill: FieldFill) -> _Flow:
         d["derived"] = _value(fill.derived)
     else:
         d["constant"] = _value(fill.constant)
+    if fill.excluded:
+        d["excluded"] = _Flow(fill.excluded)
     return d
 
 
@@ -102,7 +104,7 @@ def route_to_dict(r: Route) -> dict:
         if r.referral.phone:
             ref["phone"] = r.referral.phone
         d["referral"] = ref
-    else:
+    if r.code:
         d["code"] = r.code
     if r.division:
         d["division"] = r.division
@@ -138,6 +140,8 @@ def category_to_dict(c: PublicCategory) -> dict:
     if c.questions:
         d["questions"] = [question_to_dict(q) for q in c.questions]
     d["routes"] = [route_to_dict(r) for r in c.routes]
+    if c.merged:
+        d["merged"] = [_Flow(code=m.code, into=m.into, reason=m.reason) for m in c.merged]
     return d
 
 

@@ -44,7 +44,9 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
     from codekit.errors import UsageError
     from codekit.taxonomy.load import load_taxonomy
     from codekit.taxonomy.model import Taxonomy
-    from codekit.validate.checks import collect_facts, findings_from_suite, frames, pick_values, unreachable_codes
+    from codekit.validate.checks import (
+        collect_facts, findings_from_suite, frames, merge_findings, pick_values, unreachable_codes,
+    )
     from codekit.validate.proof import prove
     from codekit.validate.suite import run_suite
 
@@ -57,6 +59,7 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
     findings = findings_from_suite(facts, failed, taxonomy, cat)
     findings += unreachable_codes(taxonomy, cat, facts)
     findings += pick_values(taxonomy, cat, facts)
+    findings += merge_findings(taxonomy, cat)
 
     proofs = prove(taxonomy, cat, facts.matched, sample_limit=sample_limit, seed=seed)
     # one cause, one finding: the proof speaks only for codes no other finding already explains
@@ -85,6 +88,7 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
         "reached_codes": len(reached & {c.code for c in active}),
         "routes": len(facts.routes),
         "referrals": sum(1 for c in taxonomy for r in c.routes if r.referral is not None),
+        "merged_codes": sum(len(c.merged) for c in taxonomy),
         "answer_combinations": len(facts.combinations),
         "field_fills_checked": len(facts.fields),
         "proof": {
@@ -92,6 +96,7 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
             "combinations_total": sum(p.combinations for p in proofs),
             "combinations_checked": sum(p.checked for p in proofs),
             "codes_sampled": sum(1 for p in proofs if p.sampled),
+            "combinations_excluded": sum(p.excluded for p in proofs),
             "failed": sum(p.n_failed for p in proofs),
             "sample_limit": sample_limit,
             "seed": seed,

@@ -128,7 +128,7 @@ def _field_row(cat: PublicCategory, ri: int, route: Route, sc: ServiceCode, key:
                                 f"(answers: {', '.join(q.value_keys())})")
     # values produced
     if of.is_list and row["type_ok"]:
-        produced = fill_produces(cat, route, fill) - {None}
+        produced = (fill_produces(cat, route, fill) | set(fill.excluded_dict())) - {None}
         bad_vals = sorted(str(v) for v in produced if v not in allowed)
         if bad_vals:
             row["values_ok"] = False
@@ -309,8 +309,12 @@ def reachability(taxonomy: Taxonomy, facts: Facts):
         for ri, r in enumerate(cat.routes):
             if facts.matched.get((cat.id, ri)):
                 g.add_edge(("category", cat.id), ("route", cat.id, ri))
-                target = ("code", r.code) if r.referral is None else ("referral", r.referral.to)
-                g.add_edge(("route", cat.id, ri), target)
+                if r.code:
+                    g.add_edge(("route", cat.id, ri), ("code", r.code))
+                if r.referral is not None:
+                    g.add_edge(("route", cat.id, ri), ("referral", r.referral.to))
+        for m in cat.merged:  # a merged code is reached through the code that receives its requests
+            g.add_edge(("code", m.into), ("code", m.code))
     return g
 
 
@@ -319,11 +323,13 @@ def unreachable_codes(taxonomy: Taxonomy, catalogue: Catalogue, facts: Facts) ->
 
     g = reachability(taxonomy, facts)
     reached = {n[1] for n in nx.descendants(g, "public") if isinstance(n, tuple) and n[0] == "code"}
-    named: dict[str, tuple[PublicCategory, Route]] = {}
+    named: dict[str, tuple[PublicCategory, Any]] = {}
     for cat in taxonomy:
         for r in cat.routes:
             if r.code:
                 named.setdefault(r.code, (cat, r))
+        for m in cat.merged:
+            named.setdefault(m.code, (cat, m))
     out = []
     for sc in catalogue:
         if not sc.active or sc.code in reached:
@@ -331,7 +337,7 @@ def unreachable_codes(taxonomy: Taxonomy, catalogue: Catalogue, facts: Facts) ->
         if sc.code in named:
             cat, r = named[sc.code]
             out.append(Finding("code-unreachable",
-                               f"{sc.code} ({sc.name}) is named by a route no answer combination reaches",
+                               f"{sc.code} ({sc.name}) is named, but no answer combination reaches it",
                                cat.path, r.line, cat.id, sc.code, sc.division or None))
         else:
             out.append(Finding("code-unreachable", f"{sc.code} ({sc.name}) is not reached by any route",
@@ -354,6 +360,7 @@ def pick_values(taxonomy: Taxonomy, catalogue: Catalogue, facts: Facts) -> list[
                 if of is None or not of.is_list:
                     continue
                 produced.setdefault((sc.code, k), set()).update(fill_produces(cat, r, f))
+                produced[(sc.code, k)].update(f.excluded_dict())  # deliberately not produced, with a reason
                 where.setdefault((sc.code, k), (cat, f))
     out = []
     for (code, key), values in sorted(produced.items()):
@@ -367,4 +374,36 @@ def pick_values(taxonomy: Taxonomy, catalogue: Catalogue, facts: Facts) -> list[
                 f"no answer produces {', '.join(map(repr, missing))} for field {key!r} of {code}",
                 cat.path, fill.line, cat.id, code, sc.division or None, key,
             ))
+    return out
+
+
+def merge_findings(taxonomy: Taxonomy, catalogue: Catalogue) -> list[Finding]:
+    """Checks of ``merged`` entries: both codes known, same division, no required field lost."""
+    out: list[Finding] = []
+    for cat in taxonomy:
+        for m in cat.merged:
+            src, dst = catalogue.get(m.code), catalogue.get(m.into)
+            for code, sc in ((m.code, src), (m.into, dst)):
+                if sc is None:
+                    out.append(Finding("route-unknown-code", f"merged entry names code {code!r}, which the "
+                                       "catalogue does not have", cat.path, m.line, cat.id, code))
+            if src is None or dst is None:
+                continue
+            if src.division != dst.division:
+                out.append(Finding("division-mismatch", f"{m.code} ({src.division}) is merged into {m.into} "
+                                   f"({dst.division}): another division", cat.path, m.line, cat.id, m.code,
+                                   src.division or None))
+            for of in src.fields:
+                if not of.variable or not of.required:
+                    continue
+                tf = dst.field(of.key)
+                lost = None
+                if tf is None:
+                    lost = f"{m.into} has no field {of.key!r}"
+                elif of.is_list and not set(of.value_keys()) <= set(tf.value_keys()):
+                    extra = sorted(set(of.value_keys()) - set(tf.value_keys()))
+                    lost = f"{m.into}'s {of.key!r} cannot take {', '.join(map(repr, extra))}"
+                if lost:
+                    out.append(Finding("field-dropped", f"required field {of.key!r} of merged code {m.code} is lost: "
+                                       f"{lost}", cat.path, m.line, cat.id, m.code, src.division or None, of.key))
     return out

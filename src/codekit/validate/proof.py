@@ -28,6 +28,7 @@ class ProofResult:
     combinations: int = 0  # how many the code has
     checked: int = 0  # how many were checked
     sampled: bool = False
+    excluded: int = 0  # combinations holding a value deliberately excluded (with a reason)
     failures: list[str] = field(default_factory=list)  # text of the first failing combinations
     n_failed: int = 0
     where: tuple[PublicCategory, Route] | None = None
@@ -134,9 +135,13 @@ def prove_code(sc: ServiceCode, routes: list[tuple[PublicCategory, int, Route]],
     else:
         indices = list(range(total))
     free_required = [f.key for f in sc.fields if f.variable and f.required and not f.is_list]
+    excluded = {(k, v) for _, _, r in routes for k, f in r.fields for v in f.excluded_dict()}
     for idx in indices:
         picks = _combination(idx, radices)
         combo = {f.key: f.values[p].key for f, p in zip(fields, picks)}
+        if any((k, v) in excluded for k, v in combo.items()):
+            res.excluded += 1  # a value the taxonomy deliberately does not produce, with a written reason
+            continue
         ok = any(_try_route(cat, ri, r, fields, combo, free_required) for cat, ri, r in routes)
         res.checked += 1
         if not ok:
