@@ -53,7 +53,7 @@ def convert(
     for w in summary["warnings"]:
         err_console().print(f"warning: {w}", markup=False, soft_wrap=True)
     console().print(
-        f"Wrote {summary['codes']} codes in {summary['divisions']} division(s) "
+        f"Wrote {summary['codes']} code{'' if summary['codes'] == 1 else 's'} in {summary['divisions']} division(s) "
         f"from {summary['source']} ({summary['format']}) to {summary['output']} ({summary['output_format']})",
         markup=False,
         soft_wrap=True,

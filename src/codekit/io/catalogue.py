@@ -195,6 +195,10 @@ def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], un
         if not code:
             raise SchemaError("the code is empty" + (f" in row {line}" if unit == "row" else ""), **where,
                               hint="every row needs a code")
+        for key in ("code", "name"):
+            if isinstance(d.get(key), (dict, list)):
+                raise SchemaError(f"the {key} must be text", path=p, line=where["line"],
+                                  found=type(d[key]).__name__, hint=f"write the {key} as plain text")
         if code in seen:
             raise _util.duplicate_code(p, code, seen[code], line, unit)
         seen[code] = line
@@ -207,9 +211,14 @@ def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], un
             codes.append(ServiceCode.from_dict(d))
         except SchemaError as e:
             e.path, e.line = str(p), where["line"]
-            if unit == "row":
-                e.message += f" (row {line})"
+            e.message = f"code {code!r}: {e.message}" + (f" (row {line})" if unit == "row" else "")
+            e.hint = e.hint or "see docs/formats.md for each column's type"
             raise
+        except (TypeError, ValueError, AttributeError) as e:  # a value of the wrong shape (a list for a number, ...)
+            raise SchemaError(
+                f"code {code!r} has a value of the wrong type: {e}" + (f" (row {line})" if unit == "row" else ""),
+                path=p, line=where["line"], hint="see docs/formats.md for each column's type",
+            ) from None
     return Catalogue(codes, source=str(p), format=fmt)
 
 

@@ -88,6 +88,7 @@ def propose(
     max_options: int = 7,
     progress: Callable[..., None] | None = None,
     edges: Any = None,
+    linkage: str = "average",
 ) -> Proposal:
     """Propose public categories for ``catalogue`` (with the error ``log`` when given).
 
@@ -140,7 +141,7 @@ def propose(
         thr = DEFAULT_THRESHOLD
     est = make_strategy(
         strategy, n_categories=cons.n_categories, distance_threshold=thr,
-        resolution=None, max_size=cons.max_size, must_link=must, cannot_link=cannot, random_state=seed,
+        resolution=None, linkage=linkage, max_size=cons.max_size, must_link=must, cannot_link=cannot, random_state=seed,
     )
     est.fit(sig)
     labels = [int(x) for x in est.labels_]
@@ -185,6 +186,7 @@ def propose(
         scores = {"column": against, **score_against(truth, labels)}
     params = {
         "strategy": strategy,
+        "linkage": linkage if strategy == "agglomerative" else None,
         "categories": cons.n_categories,
         "threshold": thr,
         "max_size": cons.max_size,

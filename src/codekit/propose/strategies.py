@@ -96,11 +96,14 @@ def constrained_average_linkage(
     must_link=(),
     cannot_link=(),
     nodes: list[int] | None = None,
+    linkage: str = "average",
 ) -> tuple[list[int], list[str]]:
     """Average-linkage merging over a similarity graph, honouring the constraints exactly.
 
-    The linkage distance of two clusters is ``1 - (sum of similarities between them) / (|A| |B|)``;
-    pairs not in the graph count as similarity 0. Ties break on the smallest member index, so the
+    The linkage distance of two clusters is ``1 - (sum of similarities between them) / (|A| |B|)``
+    (``average``) or the Ward merge cost in the similarity's feature space,
+    ``|A||B|/(|A|+|B|) * (W_A/|A|^2 + W_B/|B|^2 - 2 S_AB/(|A||B|))`` with ``W`` the within-cluster sums
+    (``ward``); pairs not in the graph count as similarity 0. Ties break on the smallest member index, so the
     result is deterministic. Returns (labels in 0..k-1 numbered by first member, warnings).
     ``nodes`` restricts the work to a subset (indices into 0..n-1; others get label -1).
     """
@@ -114,15 +117,25 @@ def constrained_average_linkage(
     size = {c: len(m) for c, m in members.items()}
     cid_of = {i: root[i] for i in sel}
     adj: dict[int, dict[int, float]] = {c: {} for c in members}
+    within = {c: float(len(m)) for c, m in members.items()}  # sum of S over ordered pairs, diagonal included
     for a, b, s in zip(rows, cols, sims):
         a, b = int(a), int(b)
         if a not in inset or b not in inset:
             continue
         ca, cb = cid_of[a], cid_of[b]
         if ca == cb:
+            within[ca] += 2.0 * float(s)
             continue
         adj[ca][cb] = adj[ca].get(cb, 0.0) + float(s)
         adj[cb][ca] = adj[cb].get(ca, 0.0) + float(s)
+    ward = linkage == "ward"
+
+    def dist(a: int, b: int, s: float) -> float:
+        sa, sb = size[a], size[b]
+        if ward:
+            return (sa * sb / (sa + sb)) * (within[a] / (sa * sa) + within[b] / (sb * sb) - 2.0 * s / (sa * sb))
+        return 1.0 - s / (sa * sb)
+
     forbid: dict[int, set[int]] = {c: set() for c in members}
     for a, b in cannot_link or ():
         if a in inset and b in inset:
@@ -134,11 +147,24 @@ def constrained_average_linkage(
     for a, nb in adj.items():
         for b, s in nb.items():
             if a < b:
-                heap.append((1.0 - s / (size[a] * size[b]), a, b, 0, 0))
+                heap.append((dist(a, b, s), a, b, 0, 0))
     heapq.heapify(heap)
     n_alive = len(members)
     target = n_clusters or 1
-    while heap and n_alive > target:
+    refilled = False
+    while n_alive > target:
+        if not heap:
+            # the graph is exhausted: with a target count, let unrelated categories merge too (similarity 0)
+            if refilled or n_clusters is None or n_alive > 3000:
+                break
+            refilled = True
+            alive = sorted(members)
+            for x in range(len(alive)):
+                for y in range(x + 1, len(alive)):
+                    a, b = alive[x], alive[y]
+                    heap.append((dist(a, b, adj[a].get(b, 0.0)), a, b, version[a], version[b]))
+            heapq.heapify(heap)
+            continue
         d, a, b, va, vb = heapq.heappop(heap)
         if a not in members or b not in members or version[a] != va or version[b] != vb:
             continue
@@ -149,6 +175,7 @@ def constrained_average_linkage(
         if max_size is not None and size[a] + size[b] > max_size:
             continue
         # merge b into a (a < b: the survivor is the smaller id)
+        within[a] += within.pop(b) + 2.0 * adj[a].get(b, 0.0)
         members[a].extend(members.pop(b))
         size[a] += size.pop(b)
         nb_b = adj.pop(b)
@@ -170,7 +197,12 @@ def constrained_average_linkage(
         n_alive -= 1
         for c, s in nb_a.items():
             lo, hi = (a, c) if a < c else (c, a)
-            heapq.heappush(heap, (1.0 - s / (size[a] * size[c]), lo, hi, version[lo], version[hi]))
+            heapq.heappush(heap, (dist(a, c, s), lo, hi, version[lo], version[hi]))
+        if refilled:  # keep every pair in play once unrelated merges are allowed
+            for c in members:
+                if c != a and c not in nb_a:
+                    lo, hi = (a, c) if a < c else (c, a)
+                    heapq.heappush(heap, (dist(a, c, 0.0), lo, hi, version[lo], version[hi]))
     if n_clusters is not None and n_alive > n_clusters:
         warnings.append(
             f"stopped at {n_alive} categories, not the {n_clusters} asked for: the remaining merges would "
@@ -195,8 +227,9 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, n_categories=None, distance_threshold=None, max_size=None, must_link=(),
-                 cannot_link=(), n_neighbors="auto", random_state=0):
+                 cannot_link=(), linkage="average", n_neighbors="auto", random_state=0):
         self.n_categories = n_categories
+        self.linkage = linkage
         self.distance_threshold = distance_threshold
         self.max_size = max_size
         self.must_link = must_link
@@ -213,7 +246,7 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
             thr = 0.75
         labels, warns = constrained_average_linkage(
             n, r, c, v, n_clusters=self.n_categories, distance_threshold=thr, max_size=self.max_size,
-            must_link=self.must_link, cannot_link=self.cannot_link,
+            must_link=self.must_link, cannot_link=self.cannot_link, linkage=self.linkage,
         )
         self.labels_ = np.asarray(labels, dtype=np.int64)
         self.n_categories_ = int(self.labels_.max() + 1) if n else 0

@@ -1,0 +1,253 @@
+"""The release document (``catalogue.json``) and the manifest, as pydantic models.
+
+The models are the single source of the committed JSON Schemas (``schemas/catalogue-release.schema.json``
+and ``schemas/release-manifest.schema.json``, regenerated with ``python -m codekit.release.model``; a
+test fails when they drift) and of the checks made when a release is read back.
+
+Imports pydantic: the CLI imports this module only inside the release commands.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Stable id and version of the ``catalogue.json`` document. Bump the version on any incompatible
+#: change and register an upgrader for the old one in ``codekit.release.read.UPGRADERS``.
+SCHEMA_ID = "https://codekit.example/schemas/catalogue-release.schema.json"
+SCHEMA_VERSION = 1
+MANIFEST_SCHEMA_ID = "https://codekit.example/schemas/release-manifest.schema.json"
+MANIFEST_VERSION = 1
+STATUS_SCHEMA_ID = "https://codekit.example/schemas/release-status.schema.json"
+
+Scalar = Union[str, int, float, bool]
+Value = Union[Scalar, list[Scalar], None]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Metadata(_Strict):
+    """What the document is, where it came from, and a hash of its content."""
+
+    schema_id: str = Field(description="Id of the JSON Schema this document follows.")
+    schema_version: int = Field(description="Version of that schema; readers refuse versions they do not know.")
+    codekit_version: str = Field(description="Version of codekit that built the release.")
+    catalogue_version: str = Field(description="Semantic version of this release (X.Y.Z).")
+    content_hash: str = Field(description="sha256 of the canonical JSON of everything but this block: 'sha256:<hex>'.")
+    source_revision: Optional[str] = Field(default=None, description="Revision of the sources (a git commit), when given.")
+    built_at: Optional[str] = Field(default=None, description="Build time (ISO 8601), only when given: builds stay reproducible.")
+    previous_version: Optional[str] = Field(default=None, description="The release this one was diffed against.")
+
+
+class Choice(_Strict):
+    key: str
+    label: str
+
+
+class Question(_Strict):
+    key: str
+    prompt: str
+    datatype: str
+    required: bool
+    values: list[Choice] = Field(default_factory=list)
+    ask_when: dict[str, list[str]] = Field(default_factory=dict, description="Asked only when these earlier answers hold.")
+
+
+class Referral(_Strict):
+    to: str
+    message: str
+    url: Optional[str] = None
+    phone: Optional[str] = None
+
+
+class Fill(_Strict):
+    """How an operational field is filled: exactly one of from_question, derived, constant."""
+
+    kind: Literal["from", "derived", "constant"]
+    from_question: Optional[str] = None
+    map: dict[str, str] = Field(default_factory=dict)
+    value: Value = None
+
+
+class Route(_Strict):
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    code: Optional[str] = None
+    referral: Optional[Referral] = None
+    fields: dict[str, Fill] = Field(default_factory=dict)
+    dropped: dict[str, str] = Field(default_factory=dict)
+
+
+class Merge(_Strict):
+    """An active code no longer offered on its own: its requests go to ``into``."""
+
+    code: str
+    into: str
+    reason: str
+
+
+class Category(_Strict):
+    """A public category: what residents see and pick."""
+
+    id: str
+    label: str
+    description: str = ""
+    synonyms: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    ctl_level: Optional[int] = None
+    milestones: list[str] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+    merged: list[Merge] = Field(default_factory=list)
+
+
+class AllowedValue(_Strict):
+    key: str
+    name: str
+
+
+class OperationalField(_Strict):
+    key: str
+    prompt: str
+    datatype: str
+    required: bool
+    order: int
+    values: list[AllowedValue] = Field(default_factory=list)
+    variable: bool = True
+    description: str = ""
+
+
+class Code(_Strict):
+    """A service code of the catalogue (operational counts are left out: they are not the contract)."""
+
+    code: str
+    name: str
+    division: str
+    section: str
+    description: str = ""
+    keywords: list[str] = Field(default_factory=list)
+    sla_days: Optional[float] = None
+    ctl_level: Optional[int] = None
+    milestones: list[str] = Field(default_factory=list)
+    status: str
+    fields: list[OperationalField] = Field(default_factory=list)
+
+
+class RoutingRow(_Strict):
+    """One (category, answer combination) of the routing table."""
+
+    category: str
+    category_label: str
+    answers: str
+    target: Literal["code", "referral"]
+    code: Optional[str] = None
+    code_name: Optional[str] = None
+    division: Optional[str] = None
+    section: Optional[str] = None
+    sla_days: Optional[float] = None
+    ctl_level: Optional[int] = None
+    referral_to: Optional[str] = None
+    referral_message: Optional[str] = None
+    referral_url: Optional[str] = None
+    referral_phone: Optional[str] = None
+    field_map: str = "{}"
+
+
+class CatalogueRelease(_Strict):
+    """``catalogue.json``: the whole release in one self-describing document."""
+
+    metadata: Metadata
+    categories: list[Category]
+    codes: list[Code]
+    routing: list[RoutingRow]
+
+    def content(self) -> dict[str, Any]:
+        """Everything but the metadata, as plain JSON data (what the content hash covers)."""
+        d = self.model_dump(mode="json")
+        d.pop("metadata")
+        return d
+
+    def code(self, code: str) -> Optional[Code]:
+        for c in self.codes:
+            if c.code == code:
+                return c
+        return None
+
+    def category(self, cid: str) -> Optional[Category]:
+        for c in self.categories:
+            if c.id == cid:
+                return c
+        return None
+
+
+ROUTING_COLUMNS = tuple(RoutingRow.model_fields)
+
+
+class ManifestFile(_Strict):
+    sha256: str
+    bytes: int
+
+
+class Manifest(_Strict):
+    """``manifest.json``: the sha256 of every other file of the release."""
+
+    schema_id: str
+    schema_version: int
+    catalogue_version: str
+    content_hash: str
+    files: dict[str, ManifestFile]
+
+
+def canonical_json(obj: Any) -> str:
+    """Compact canonical JSON (sorted keys): what hashes are taken of."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def pretty_json(obj: Any) -> bytes:
+    """The bytes written to JSON files: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any]:
+    s = model.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id, **s, "title": title}
+
+
+def release_schema() -> dict[str, Any]:
+    """The JSON Schema of ``catalogue.json`` (generated from :class:`CatalogueRelease`)."""
+    s = _schema(CatalogueRelease, SCHEMA_ID, "codekit catalogue release")
+    props = s["$defs"]["Metadata"]["properties"]
+    props["schema_id"]["const"] = SCHEMA_ID
+    props["schema_version"]["const"] = SCHEMA_VERSION
+    return s
+
+
+def manifest_schema() -> dict[str, Any]:
+    s = _schema(Manifest, MANIFEST_SCHEMA_ID, "codekit release manifest")
+    s["properties"]["schema_id"]["const"] = MANIFEST_SCHEMA_ID
+    s["properties"]["schema_version"]["const"] = MANIFEST_VERSION
+    return s
+
+
+#: Committed schema files (relative to the repository root) and their generators.
+SCHEMA_FILES = {
+    "schemas/catalogue-release.schema.json": release_schema,
+    "schemas/release-manifest.schema.json": manifest_schema,
+}
+
+
+def schema_bytes(name: str) -> bytes:
+    return pretty_json(SCHEMA_FILES[name]())
+
+
+if __name__ == "__main__":  # python -m codekit.release.model [ROOT]: rewrite the committed schemas
+    import sys
+    from pathlib import Path
+
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    for name in SCHEMA_FILES:
+        (root / name).write_bytes(schema_bytes(name))
+        print(root / name)
