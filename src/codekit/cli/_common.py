@@ -95,7 +95,10 @@ FORMAT_OPTION = typer.Option(None, "--format", "-f", help="Input format; detecte
 DEFINITIONS_OPTION = typer.Option(
     None, "--definitions", help="Open311 service definition file(s) whose attributes join the catalogue's codes."
 )
-PRESET_OPTION = typer.Option(None, "--preset", help="Column preset for request rows of other cities: nyc, sf.")
+COLUMNS_OPTION = typer.Option(
+    None, "--columns", help="For request rows of other cities: a preset (nyc, sf) or role=Column,... (name=A+B joins columns)."
+)
+PRESET_OPTION = COLUMNS_OPTION  # older name, kept for commands that still use it
 SEED_OPTION = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given).")
 
 
@@ -105,6 +108,7 @@ def load_inputs(
     *,
     format: str | None = None,
     definitions=None,
+    columns: str | None = None,
     preset: str | None = None,
     seed: int = 311,
     sample_events: int = 1_000_000,
@@ -128,10 +132,11 @@ def load_inputs(
 
     step(1, description=f"loading {catalogue_path}")
     kwargs = {"definitions": tuple(definitions or ())}
-    if preset:
+    columns = columns or preset
+    if columns:
         from codekit.io.rows import RowColumns
 
-        kwargs["columns"] = RowColumns.preset(preset)
+        kwargs["columns"] = RowColumns.parse(columns)
     catalogue = load_catalogue(catalogue_path, format=format, **kwargs)
     log = None
     if errors_path is not None:

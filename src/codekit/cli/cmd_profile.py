@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from codekit.cli._common import (
-    CATALOGUE_ARG, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, PRESET_OPTION, SEED_OPTION,
+    CATALOGUE_ARG, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, COLUMNS_OPTION, SEED_OPTION,
     app, console, emit_json, load_inputs, progress,
 )
 
@@ -19,7 +19,7 @@ def profile(
     errors: Optional[Path] = typer.Option(None, "--errors", "-e", help="Intake error log (CSV or Parquet, canonical schema)."),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
-    preset: Optional[str] = PRESET_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
     top: int = typer.Option(15, "--top", min=0, help="How many confused pairs and near-duplicates to list."),
     seed: int = SEED_OPTION,
     as_json: bool = JSON_OPTION,
@@ -30,7 +30,7 @@ def profile(
 
     with progress("profiling", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(
-            catalogue, errors, format=format, definitions=definitions, preset=preset, seed=seed, advance=advance
+            catalogue, errors, format=format, definitions=definitions, columns=columns, seed=seed, advance=advance
         )
         result = run_profile(cat, log, top=top, progress=advance)
     if as_json:

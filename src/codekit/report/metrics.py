@@ -207,7 +207,7 @@ def intake_steps(taxonomy, catalogue: Catalogue) -> dict[str, Any]:
 
 #: Words that name one intake concept, whatever the wording (kept short and explainable).
 CONCEPTS: dict[str, frozenset[str]] = {
-    "free-text details": frozenset({"comments", "comment", "details", "detail", "description", "describe", "notes"}),
+    "free-text details": frozenset({"comments", "comment", "details", "detail", "tell us more", "notes"}),
     "hazard": frozenset({"hazard", "hazardous", "danger", "dangerous", "unsafe"}),
     "landmark": frozenset({"landmark", "intersection", "near", "nearest"}),
     "when noticed": frozenset({"observed", "noticed", "notice", "spotted"}),
@@ -225,7 +225,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: Answers that say only yes / no / don't know: equal value lists of this kind prove nothing.
 _GENERIC = {"yes", "no", "unknown"}
 _VALUE_ALIASES = {"y": "yes", "n": "no", "u": "unknown", "unk": "unknown", "not sure": "unknown",
-                  "dont know": "unknown", "don t know": "unknown", "true": "yes", "false": "no"}
+                  "dont know": "unknown", "don't know": "unknown", "don t know": "unknown", "unsure": "unknown", "true": "yes", "false": "no"}
 
 
 def _family(datatype: str) -> str:
