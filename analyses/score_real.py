@@ -9,9 +9,12 @@ baselines, each given the true number of groups K:
 - TF-IDF words + agglomerative clustering
 - TF-IDF characters (2-4-grams within words) + agglomerative clustering
 
-Each baseline is run on the names alone and on names + keywords + descriptions, with Ward and with
-average (cosine) linkage; the table shows the best of those four per baseline and names it, so codekit
-is compared with each baseline's best shot. Scores: adjusted Rand index (ARI), adjusted mutual
+The baselines are plain and fixed in advance: scikit-learn defaults (``TfidfVectorizer()`` words;
+``TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))`` characters; ``AgglomerativeClustering(K)``,
+Ward linkage) on the same text codekit reads (name + keywords + description). For transparency each
+baseline is also run in four variants (names only or all text; Ward or average-cosine linkage) and the
+best of them per data set is shown beside it: that one is chosen after seeing the scores, so it is an
+upper bound on what a baseline could do, not a fair opponent. Scores: adjusted Rand index (ARI), adjusted mutual
 information (AMI), V-measure. The column being predicted is never a signal: for the Toronto taxonomy
 scored against its sections the ``section`` signal is switched off (``division`` is allowed).
 
@@ -46,21 +49,22 @@ SKIPPED = [
 
 
 def baselines(catalogue, k: int, truth):
+    """Each baseline's plain score (all text, Ward) and its best of four variants."""
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from codekit.propose.metrics import score_against
 
     texts = {
-        "names": [c.name for c in catalogue],
         "all text": [" ".join([c.name, " ".join(c.keywords), c.description]) for c in catalogue],
+        "names": [c.name for c in catalogue],
     }
     out = {}
     for base, make in (
         ("TF-IDF words + agglomerative", lambda: TfidfVectorizer()),
         ("TF-IDF characters + agglomerative", lambda: TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))),
     ):
-        best = None
+        plain = best = None
         for tname, docs in texts.items():
             X = make().fit_transform(docs).toarray()
             for linkage in ("ward", "average"):
@@ -68,9 +72,12 @@ def baselines(catalogue, k: int, truth):
                 labels = AgglomerativeClustering(n_clusters=k, **kw).fit_predict(X)
                 s = score_against(truth, labels)
                 s["variant"] = f"{tname}, {linkage}"
+                if plain is None:
+                    plain = s
                 if best is None or (s["ari"], s["ami"]) > (best["ari"], best["ami"]):
                     best = s
-        out[base] = best
+        plain["best"] = best
+        out[base] = plain
     return out
 
 
@@ -149,11 +156,13 @@ def main(argv=None) -> int:
         "(the same scores come from `codekit propose FILE --categories K --against COLUMN`).",
         "",
         "Each method is given the true number of groups K. ARI = adjusted Rand index, AMI = adjusted mutual",
-        "information (adjusted scores first: raw NMI / V-measure reward many small clusters). Baselines show",
-        "their best of four variants (names or all text; Ward or average-cosine linkage). The column being",
-        "predicted is never a signal. `win` marks where codekit's default beats both baselines on ARI and AMI.",
+        "information (adjusted scores first: raw NMI / V-measure reward many small clusters). Baselines are",
+        "scikit-learn defaults (Ward) on name + keywords + description; `best variant` is each baseline's best",
+        "of four variants (names or all text x Ward or average-cosine), picked after the fact (an upper bound).",
+        "The column being predicted is never a signal. `win` marks where codekit's default beats both plain",
+        "baselines on ARI and on AMI.",
         "",
-        "| data | codes | K | method | ARI | AMI | V-measure | variant |",
+        "| data | codes | K | method | ARI | AMI | V-measure | best variant: ARI / AMI / V (variant) |",
         "| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |",
     ]
     summary = []
@@ -170,9 +179,12 @@ def main(argv=None) -> int:
         for i, (method, s) in enumerate(rows.items()):
             label = f"{name} ({column}: {what})" if i == 0 else ""
             mark = " **win**" if (method.endswith("(default)") and win) else ""
+            b = s.get("best")
+            extra = (f"{fmt(b['ari'])} / {fmt(b['ami'])} / {fmt(b['v_measure'])} ({b['variant']})" if b
+                     else s.get("variant", ""))
             lines.append(
                 f"| {label} | {len(cat) if i == 0 else ''} | {k if i == 0 else ''} | {method}{mark} | "
-                f"{fmt(s['ari'])} | {fmt(s['ami'])} | {fmt(s['v_measure'])} | {s.get('variant', '')} |"
+                f"{fmt(s['ari'])} | {fmt(s['ami'])} | {fmt(s['v_measure'])} | {extra} |"
             )
     for name, rel, why in SKIPPED:
         lines.append(f"| {name} | | | skipped | | | | {why} |")
@@ -195,8 +207,9 @@ def main(argv=None) -> int:
         lines.append(f"| {title} | {s['n_categories']} | {fmt(s['absorbed'])} | {fmt(s['ari'])} | {fmt(s['ami'])} | "
                      f"{fmt(s['v_measure'])} | {s['seconds']} |")
     for title, s in base.items():
-        lines.append(f"| {title} ({s['variant']}) | {s['n_categories']} | | {fmt(s['ari'])} | {fmt(s['ami'])} | "
-                     f"{fmt(s['v_measure'])} | |")
+        for tag, r in (("plain", s), ("best variant", s["best"])):
+            lines.append(f"| {title}, {tag} ({r['variant']}) | {r['n_categories']} | | {fmt(r['ari'])} | "
+                         f"{fmt(r['ami'])} | {fmt(r['v_measure'])} | |")
     lines.append("")
     text = "\n".join(lines)
     out = Path(args.out)

@@ -230,3 +230,45 @@ def test_mutation_gives_exactly_that_finding(tmp_path, ftype, which, old, new, t
     else:
         assert f["file"] == str(tax / f"{'tree-damage' if which == 'tree' else 'graffiti'}.yaml")
         assert f["line"] == line_of(broken, needle)
+
+
+def test_readable_summary_by_division(tmp_path):
+    broken = TREE.replace("    division: Urban Forestry\n    section: Street Trees", "    division: Parks\n    section: Street Trees")
+    tax, cat = write_fixture(tmp_path, tree=broken)
+    res = run_cli("validate", str(tax), "--catalogue", str(cat))
+    assert res.exit_code == 1
+    assert "Urban Forestry: 1 finding(s)" in res.stdout
+    assert "division-mismatch" in res.stdout
+    assert res.stdout.rstrip().endswith("1 finding(s) (division-mismatch: 1)")
+    (tmp_path / "clean").mkdir()
+    clean, cat2 = write_fixture(tmp_path / "clean")
+    res = run_cli("validate", str(clean), "--catalogue", str(cat2))
+    assert res.exit_code == 0 and "No findings: every promise holds." in res.stdout
+    assert "1 retired codes listed as retired" in res.stdout.replace("\n", " ")
+
+
+def test_library_returns_the_same_dict_as_json(tmp_path):
+    from codekit.cli._common import dumps
+    from codekit.validate import validate
+
+    tax, cat = write_fixture(tmp_path)
+    res = run_cli("validate", str(tax), "--catalogue", str(cat), "--json")
+    assert res.stdout == dumps(validate(tax, cat).to_dict())
+
+
+def test_bad_sample_limit(tmp_path):
+    tax, cat = write_fixture(tmp_path)
+    res = run_cli("validate", str(tax), "--catalogue", str(cat), "--sample-limit", "0")
+    assert res.exit_code == 2
+
+
+def test_sampling_is_seeded_and_reported(tmp_path):
+    from codekit.validate import validate
+
+    tax, cat = write_fixture(tmp_path)
+    full = validate(tax, cat).stats["proof"]
+    small = validate(tax, cat, sample_limit=1, seed=5).stats["proof"]
+    assert full["combinations_checked"] == full["combinations_total"] == 9 and full["codes_sampled"] == 0
+    assert small["combinations_total"] == 9 and small["codes_sampled"] == 3  # all but GRAF-CITY (1)
+    assert small["combinations_checked"] == 4 and small["sample_limit"] == 1 and small["seed"] == 5
+    assert validate(tax, cat, sample_limit=1, seed=5).to_dict() == validate(tax, cat, sample_limit=1, seed=5).to_dict()

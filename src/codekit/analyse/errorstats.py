@@ -1,13 +1,14 @@
 """Aggregations of an intake error log: per-code counts by kind, confusion edges, channel by kind.
 
-All of them come from one *cube*: the event counts per (submitted_code, correct_code, kind, channel), computed in
-a single lazy polars query on the streaming engine (only those four columns are read; timestamps are never
-parsed) and cached on the :class:`~codekit.io.errorlog.ErrorLog`. The cube is small (thousands of rows for
-millions of events), so calling all four functions costs one pass over the log and memory stays bounded as the
-log grows. Values are normalised on the cube (trimmed; kind and channel lower-cased), not per event.
+All of them derive from three small raw tables (see ``raw_tables``) computed in one lazy polars run on the
+streaming engine and cached on the :class:`~codekit.io.errorlog.ErrorLog`: only the four columns needed are read,
+timestamps are never parsed, and the tables hold thousands of rows for millions of events, so calling all four
+functions costs one pass over the log and memory stays bounded as the log grows. Values are normalised on those
+tables (codes trimmed; kind and channel trimmed and lower-cased), not per event.
 
-Unknown kinds and channels are warnings, not errors (see ``check_error_log``); events with an unknown kind or
-no submitted code are left out of the tables; an unknown or empty channel counts as ``unknown``.
+Unknown kinds and channels are warnings, not errors (see ``check_error_log``): events with an unknown kind are
+left out of every table; events without a submitted code are left out of the per-code tables; an unknown or
+empty channel counts as ``unknown`` in ``channel_kind_counts``. A log with no usable event is an InputError.
 """
 
 from __future__ import annotations
@@ -41,36 +42,73 @@ def _as_log(log: Any) -> "ErrorLog":
     raise UsageError(f"not an error log: {type(log).__name__}", hint="open it with codekit.io.errorlog.scan_error_log")
 
 
-def raw_cube(log: Any) -> "pl.DataFrame":
-    """Event counts per raw (submitted_code, correct_code, kind, channel); one streaming pass, cached."""
-    import polars as pl
+def raw_tables(log: Any) -> dict[str, "pl.DataFrame"]:
+    """The raw counts every aggregation derives from, computed once per log and cached on it.
 
-    log = _as_log(log)
-    if log._cube is None:
-        cube = (
-            log.lazy.select(_KEYS)
-            .group_by(_KEYS)
-            .agg(pl.len().cast(pl.Int64).alias("n"))
-            .collect(engine="streaming")
-        )
-        log._cube = cube
-    return log._cube
-
-
-def cube(log: Any) -> "pl.DataFrame":
-    """The normalised cube of usable events: known kinds, a submitted code; channel ``unknown`` when not known.
-
-    Columns: submitted_code, correct_code (null unless re-coded/transferred to another code), kind, channel, n.
-    Raises InputError when the log has no usable events.
+    ``{"code_kind": [submitted_code, kind, n], "pairs": [submitted_code, correct_code, kind, n] (rows with a
+    correct_code), "channel": [channel, kind, n]}``, values as they are in the file. A CSV log is read in one
+    streaming pass that groups by all four columns (parsing CSV is the cost, so it is done once); a Parquet log
+    or a frame runs the three small group-bys together (columns are cheap to re-read there, big groupings are not).
     """
     import polars as pl
 
     log = _as_log(log)
-    raw = raw_cube(log)
-    norm = _normalised(raw)
-    usable = norm.filter(pl.col("kind").is_in(list(ERROR_KINDS)) & pl.col("submitted_code").is_not_null())
-    if usable.height == 0:
-        found = int(raw["n"].sum()) if raw.height else 0
+    if log._cube is None:
+        n = pl.len().cast(pl.Int64).alias("n")
+        if log.format == "csv":
+            keys = log.group_exprs or {k: pl.col(k) for k in _KEYS}
+            src = log.raw if log.group_exprs else log.lazy
+            cube = (src.select([keys[k] for k in _KEYS]).group_by(_KEYS).agg(n).collect(engine="streaming")
+                    .with_columns([pl.col(k).cast(pl.String) for k in _KEYS]))
+            tables = {
+                "code_kind": cube.group_by(["submitted_code", "kind"]).agg(pl.col("n").sum()),
+                "pairs": cube.filter(pl.col("correct_code").is_not_null())
+                .group_by(["submitted_code", "correct_code", "kind"]).agg(pl.col("n").sum()),
+                "channel": cube.group_by(["channel", "kind"]).agg(pl.col("n").sum()),
+            }
+        else:
+            a, b, c = pl.collect_all([
+                log.select("submitted_code", "kind").group_by(["submitted_code", "kind"]).agg(n),
+                log.select("submitted_code", "correct_code", "kind").filter(pl.col("correct_code").is_not_null())
+                .group_by(["submitted_code", "correct_code", "kind"]).agg(n),
+                log.select("channel", "kind").group_by(["channel", "kind"]).agg(n),
+            ], engine="streaming")
+            tables = {"code_kind": a, "pairs": b, "channel": c}
+        log._cube = tables
+    return log._cube
+
+
+def _normalised(raw: "pl.DataFrame") -> "pl.DataFrame":
+    """Trim codes (empty -> null), trim and lower-case kind and channel; re-aggregate (the table is small)."""
+    import polars as pl
+
+    def clean(c: str) -> pl.Expr:
+        e = pl.col(c).str.strip_chars()
+        return pl.when(e == "").then(pl.lit(None, dtype=pl.String)).otherwise(e)
+
+    exprs = {
+        "submitted_code": clean("submitted_code"), "correct_code": clean("correct_code"),
+        "kind": clean("kind").str.to_lowercase(), "channel": clean("channel").str.to_lowercase(),
+    }
+    cols = [c for c in raw.columns if c != "n"]
+    return raw.with_columns([exprs[c].alias(c) for c in cols]).group_by(cols).agg(pl.col("n").sum())
+
+
+def _usable_tables(log: Any) -> dict[str, "pl.DataFrame"]:
+    """Normalised tables of usable events; InputError when there are none.
+
+    code_kind and pairs: known kind and a submitted code (pairs: re-coded/transferred to another code).
+    channel: every event with a known kind, an unknown or empty channel as ``unknown``.
+    """
+    import polars as pl
+
+    log = _as_log(log)
+    raw = raw_tables(log)
+    ck = _normalised(raw["code_kind"])
+    known = pl.col("kind").is_in(list(ERROR_KINDS))
+    usable_ck = ck.filter(known & pl.col("submitted_code").is_not_null())
+    if usable_ck.height == 0:
+        found = int(ck["n"].sum()) if ck.height else 0
         raise InputError(
             "the error log has no usable events" + (f" ({found} rows, none with a known kind and a submitted code)"
                                                     if found else ""),
@@ -78,57 +116,36 @@ def cube(log: Any) -> "pl.DataFrame":
             expected="kind one of " + ", ".join(ERROR_KINDS) + " and a submitted_code",
             hint="check the kind and submitted_code columns (docs/formats.md, 'Error logs')",
         )
-    return (
-        usable.with_columns(
-            pl.when(pl.col("channel").is_in(list(CHANNELS))).then(pl.col("channel"))
-            .otherwise(pl.lit(UNKNOWN_CHANNEL)).alias("channel"),
-            pl.when(pl.col("kind").is_in(list(CONFUSION_KINDS)) & (pl.col("correct_code") != pl.col("submitted_code")))
-            .then(pl.col("correct_code")).otherwise(pl.lit(None, dtype=pl.String)).alias("correct_code"),
-        )
-        .group_by(_KEYS).agg(pl.col("n").sum())
-        .sort(_KEYS, nulls_last=True)
+    pairs = _normalised(raw["pairs"]).filter(
+        pl.col("kind").is_in(list(CONFUSION_KINDS)) & pl.col("submitted_code").is_not_null()
+        & pl.col("correct_code").is_not_null() & (pl.col("correct_code") != pl.col("submitted_code"))
     )
-
-
-def _normalised(raw: "pl.DataFrame") -> "pl.DataFrame":
-    import polars as pl
-
-    def clean(c: str) -> pl.Expr:
-        e = pl.col(c).str.strip_chars()
-        return pl.when(e == "").then(pl.lit(None, dtype=pl.String)).otherwise(e)
-
-    return raw.with_columns(
-        clean("submitted_code").alias("submitted_code"),
-        clean("correct_code").alias("correct_code"),
-        clean("kind").str.to_lowercase().alias("kind"),
-        clean("channel").str.to_lowercase().alias("channel"),
-    )
+    ch = _normalised(raw["channel"]).filter(known).with_columns(
+        pl.when(pl.col("channel").is_in(list(CHANNELS))).then(pl.col("channel"))
+        .otherwise(pl.lit(UNKNOWN_CHANNEL)).alias("channel"))
+    return {"code_kind": usable_ck, "pairs": pairs, "channel": ch}
 
 
 def code_kind_counts(log: Any) -> "pl.DataFrame":
     """Events per (submitted code, kind): columns code, kind, n; sorted by code then kind."""
     import polars as pl
 
-    return (
-        cube(log).group_by([pl.col("submitted_code").alias("code"), "kind"]).agg(pl.col("n").sum())
-        .sort(["code", "kind"])
-    )
+    return (_usable_tables(log)["code_kind"].select(pl.col("submitted_code").alias("code"), "kind", "n")
+            .sort(["code", "kind"]))
 
 
 def confusion_edges(log: Any) -> "pl.DataFrame":
     """Re-coded and transferred events per (submitted_code, correct_code, kind), by n descending then codes."""
-    import polars as pl
-
-    return (
-        cube(log).filter(pl.col("correct_code").is_not_null())
-        .group_by(["submitted_code", "correct_code", "kind"]).agg(pl.col("n").sum())
-        .sort(["n", "submitted_code", "correct_code", "kind"], descending=[True, False, False, False])
-    )
+    return (_usable_tables(log)["pairs"].select("submitted_code", "correct_code", "kind", "n")
+            .sort(["n", "submitted_code", "correct_code", "kind"], descending=[True, False, False, False]))
 
 
 def channel_kind_counts(log: Any) -> "pl.DataFrame":
     """Events per (channel, kind): columns channel, kind, n; sorted by channel then kind."""
-    return cube(log).group_by(["channel", "kind"]).agg(__import__("polars").col("n").sum()).sort(["channel", "kind"])
+    import polars as pl
+
+    return (_usable_tables(log)["channel"].group_by(["channel", "kind"]).agg(pl.col("n").sum())
+            .select("channel", "kind", "n").sort(["channel", "kind"]))
 
 
 def unknown_codes(log: Any, catalogue: "Catalogue") -> dict[str, Any]:
@@ -139,15 +156,16 @@ def unknown_codes(log: Any, catalogue: "Catalogue") -> dict[str, Any]:
     """
     import polars as pl
 
-    c = cube(log)
-    known = pl.Series(catalogue.code_ids, dtype=pl.String)
-    sub_unknown = ~pl.col("submitted_code").is_in(known.implode())
-    cor_unknown = pl.col("correct_code").is_not_null() & ~pl.col("correct_code").is_in(known.implode())
-    flagged = c.filter(sub_unknown | cor_unknown)
-    n_events = int(flagged["n"].sum()) if flagged.height else 0
+    t = _usable_tables(log)
+    known = pl.Series(catalogue.code_ids, dtype=pl.String).implode()
+    sub_unknown = ~pl.col("submitted_code").is_in(known)
+    cor_unknown = ~pl.col("correct_code").is_in(known)
+    # events submitted under an unknown code, plus confusions from a known code into an unknown one
+    n_events = int(t["code_kind"].filter(sub_unknown)["n"].sum()) + int(
+        t["pairs"].filter(~sub_unknown & cor_unknown)["n"].sum())
     per_code = pl.concat([
-        flagged.filter(sub_unknown).select(pl.col("submitted_code").alias("code"), "n"),
-        flagged.filter(cor_unknown).select(pl.col("correct_code").alias("code"), "n"),
+        t["code_kind"].filter(sub_unknown).select(pl.col("submitted_code").alias("code"), "n"),
+        t["pairs"].filter(cor_unknown).select(pl.col("correct_code").alias("code"), "n"),
     ]).group_by("code").agg(pl.col("n").sum()).sort(["n", "code"], descending=[True, False])
     return {"n_events": n_events, "n_codes": per_code.height, "examples": per_code["code"].head(10).to_list()}
 
@@ -162,21 +180,24 @@ def check_error_log(log: Any) -> dict[str, Any]:
     import polars as pl
 
     log = _as_log(log)
-    norm = _normalised(raw_cube(log))
+    raw = raw_tables(log)
+    norm = _normalised(raw["code_kind"])
+    chan = _normalised(raw["channel"])
+    pairs = _normalised(raw["pairs"])
     n_rows = int(norm["n"].sum()) if norm.height else 0
 
     def counts(df: pl.DataFrame, col: str) -> dict[str, int]:
         g = df.group_by(col).agg(pl.col("n").sum()).sort(col, nulls_last=True)
         return {("" if k is None else str(k)): int(v) for k, v in g.iter_rows()}
 
-    unknown_kinds = counts(norm.filter(~pl.col("kind").is_in(list(ERROR_KINDS)) | pl.col("kind").is_null()), "kind")
-    unknown_channels = counts(norm.filter(~pl.col("channel").is_in(list(CHANNELS)) | pl.col("channel").is_null()),
-                              "channel")
-    missing_sub = int(norm.filter(pl.col("submitted_code").is_null())["n"].sum())
-    self_conf = int(norm.filter(pl.col("kind").is_in(list(CONFUSION_KINDS))
-                                & (pl.col("correct_code") == pl.col("submitted_code")))["n"].sum())
-    usable = int(norm.filter(pl.col("kind").is_in(list(ERROR_KINDS)) & pl.col("submitted_code").is_not_null())["n"]
-                 .sum())
+    bad_kind = ~pl.col("kind").is_in(list(ERROR_KINDS)) | pl.col("kind").is_null()
+    unknown_kinds = counts(norm.filter(bad_kind), "kind")
+    unknown_channels = counts(
+        chan.filter(~bad_kind & (~pl.col("channel").is_in(list(CHANNELS)) | pl.col("channel").is_null())), "channel")
+    missing_sub = int(norm.filter(~bad_kind & pl.col("submitted_code").is_null())["n"].sum())
+    self_conf = int(pairs.filter(pl.col("kind").is_in(list(CONFUSION_KINDS))
+                                 & (pl.col("correct_code") == pl.col("submitted_code")))["n"].sum())
+    usable = int(norm.filter(~bad_kind & pl.col("submitted_code").is_not_null())["n"].sum())
     warnings = []
     if unknown_kinds:
         warnings.append(f"{sum(unknown_kinds.values())} events with an unknown kind "
@@ -185,7 +206,7 @@ def check_error_log(log: Any) -> dict[str, Any]:
         warnings.append(f"{sum(unknown_channels.values())} events with an unknown or empty channel "
                         f"({', '.join(repr(k) for k in list(unknown_channels)[:5])}) counted as 'unknown'")
     if missing_sub:
-        warnings.append(f"{missing_sub} events without a submitted_code left out")
+        warnings.append(f"{missing_sub} events without a submitted_code left out of the per-code tables")
     if self_conf:
         warnings.append(f"{self_conf} re-coded/transferred events name the same code twice (no confusion edge)")
     for w in warnings:
@@ -197,10 +218,10 @@ def check_error_log(log: Any) -> dict[str, Any]:
 
 
 def error_stats(log: Any) -> dict[str, "pl.DataFrame"]:
-    """The three tables at once (one pass): ``{"code_kind", "confusion", "channel_kind"}``."""
+    """The three tables at once (one pass over the log): ``{"code_kind", "confusion", "channel_kind"}``."""
     return {"code_kind": code_kind_counts(log), "confusion": confusion_edges(log),
             "channel_kind": channel_kind_counts(log)}
 
 
 __all__ = ["code_kind_counts", "confusion_edges", "channel_kind_counts", "unknown_codes", "check_error_log",
-           "error_stats", "cube", "raw_cube", "UNKNOWN_CHANNEL"]
+           "error_stats", "raw_tables", "UNKNOWN_CHANNEL"]

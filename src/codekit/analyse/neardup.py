@@ -15,7 +15,8 @@ where ``overlap`` is the share of the shorter name's words found in the other na
 share of both names' words they have in common, each word weighted by its rarity in the catalogue (IDF),
 so sharing "lid" counts more than sharing "residential", and a differing "garbage"/"recycle" costs more
 than a differing "night". Names whose characters are almost the same (cosine >= 0.95: typos, spacing)
-score their character similarity when it is higher. The reason says which evidence carried the score.
+score their character similarity when it is higher. A pair where one name negates a word of the other
+("Residential" / "Non-Residential") scores at most 0.5. The reason says which evidence carried the score.
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ def near_duplicate_pairs(
         identical = bool(si) and si == sj
         identical = identical or T.normalise(codes[i].name) == T.normalise(codes[j].name)
         score = 1.0 if identical else (cscore if cscore >= SPELLING and cscore > wscore else wscore)
+        if any("non" + t in sj for t in si) or any("non" + t in si for t in sj):
+            score = min(score, 0.5)  # "Residential" vs "Non-Residential": opposites, not duplicates
         if score < threshold:
             continue
         if identical:

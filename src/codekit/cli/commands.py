@@ -6,3 +6,5 @@ from codekit.cli import cmd_catalogue
 from codekit.cli import cmd_validate
 from codekit.cli import cmd_propose
 from codekit.cli import cmd_sample
+from codekit.cli import cmd_release
+from codekit.cli import cmd_report

@@ -54,12 +54,21 @@ def normalise_column(name: str) -> str:
 class ErrorLog:
     """An intake error log: a lazy polars query over the canonical columns, and where it came from."""
 
-    lazy_frame: "pl.LazyFrame"
+    lazy_frame: "pl.LazyFrame"  # the canonical columns (a select over ``raw``)
     source: str = ""
     format: str = ""
     columns_found: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    raw: Any = field(default=None, repr=False)  # the scan itself, before the canonical select
+    exprs: dict = field(default_factory=dict, repr=False)  # canonical column -> expression over ``raw``
+    group_exprs: dict = field(default_factory=dict, repr=False)  # the text columns, uncast (String or Categorical)
     _cube: Any = field(default=None, repr=False)
+
+    def select(self, *columns: str) -> "pl.LazyFrame":
+        """Only these canonical columns, straight from the scan (cheaper to share between queries than ``lazy``)."""
+        if self.raw is None or not self.exprs:
+            return self.lazy.select(list(columns))
+        return self.raw.select([self.exprs[c] for c in columns])
 
     @property
     def lazy(self) -> "pl.LazyFrame":
@@ -79,8 +88,9 @@ class ErrorLog:
         if not isinstance(lf, pl.LazyFrame):
             raise UsageError(f"not a polars frame: {type(df).__name__}")
         names = list(lf.collect_schema().names())
-        return cls(_canonical(lf, names, source or None), source=source, format="frame",
-                   columns_found=tuple(names))
+        exprs = _canonical_exprs(lf, names, source or None)
+        return cls(lf.select(list(exprs.values())), source=source, format="frame", columns_found=tuple(names),
+                   raw=lf, exprs=exprs, group_exprs=_group_exprs(lf, names, source or None))
 
     def collect(self) -> "pl.DataFrame":
         """All events in memory (for small logs and tests; the aggregations never need this)."""
@@ -124,7 +134,12 @@ def scan_error_log(path: str | Path, format: str | None = None) -> ErrorLog:
     if fmt == "csv":
         names = _csv_header(p)
         # every column as text: the canonical casts in _canonical are cheaper than inference and never guess
-        lf = pl.scan_csv(p, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True)
+        # Low-cardinality text (codes, kinds, channels) is read straight into Categorical: grouping on it is
+        # much cheaper than on strings. ``lazy`` casts it back to String for everyone else.
+        found = _missing(p, names)
+        cats = {found[c]: pl.Categorical for c in GROUP_COLUMNS if c in found}
+        lf = pl.scan_csv(p, infer_schema=False, schema_overrides=cats, encoding="utf8-lossy",
+                         truncate_ragged_lines=True)
     else:
         try:  # the footer only: names and row count, no data read
             names = list(pl.read_parquet_schema(p))
@@ -136,8 +151,9 @@ def scan_error_log(path: str | Path, format: str | None = None) -> ErrorLog:
         if n_rows == 0:
             raise InputError("the error log has no events", path=p, hint="export a log with at least one event")
         lf = pl.scan_parquet(p)
-    log = ErrorLog(_canonical(lf, names, str(p)), source=str(p), format=fmt, columns_found=tuple(names))
-    return log
+    exprs = _canonical_exprs(lf, names, str(p))
+    return ErrorLog(lf.select(list(exprs.values())), source=str(p), format=fmt, columns_found=tuple(names),
+                    raw=lf, exprs=exprs, group_exprs=_group_exprs(lf, names, str(p)))
 
 
 def _csv_header(p: Path) -> list[str]:
@@ -196,17 +212,28 @@ def _parse_timestamp(expr: "pl.Expr") -> "pl.Expr":
     return pl.coalesce([text.str.to_datetime(f, time_unit="us", strict=False) for f in _TS_FORMATS])
 
 
-def _canonical(lf: "pl.LazyFrame", names: list[str], source: str | None) -> "pl.LazyFrame":
-    """Select and cast the canonical columns (lazily); missing optional columns become nulls."""
+GROUP_COLUMNS = ("submitted_code", "correct_code", "kind", "channel")
+
+
+def _group_exprs(lf: "pl.LazyFrame", names: list[str], source: str | None) -> dict[str, "pl.Expr"]:
+    """The grouping columns renamed but not cast (String or Categorical); cast the small result, not each row."""
+    import polars as pl
+
+    found = _missing(source, names)
+    return {c: (pl.col(found[c]) if c in found else pl.lit(None, dtype=pl.String)).alias(c) for c in GROUP_COLUMNS}
+
+
+def _canonical_exprs(lf: "pl.LazyFrame", names: list[str], source: str | None) -> dict[str, "pl.Expr"]:
+    """One expression per canonical column over the scan (renames, casts); missing optional ones are nulls."""
     import polars as pl
 
     found = _missing(source, names)
     schema = lf.collect_schema()
-    exprs = []
+    exprs = {}
     for col, (dtype, _req, _meaning) in ERROR_LOG_COLUMNS.items():
         if col not in found:
             target = {"Int64": pl.Int64, "String": pl.String, "Datetime": pl.Datetime("us")}[dtype]
-            exprs.append(pl.lit(None, dtype=target).alias(col))
+            exprs[col] = pl.lit(None, dtype=target).alias(col)
             continue
         src = pl.col(found[col])
         have = schema[found[col]]
@@ -221,8 +248,8 @@ def _canonical(lf: "pl.LazyFrame", names: list[str], source: str | None) -> "pl.
             e = src if have == pl.Int64 else src.cast(pl.String).str.strip_chars().cast(pl.Int64, strict=False)
         else:
             e = src if have == pl.String else src.cast(pl.String)
-        exprs.append(e.alias(col))
-    return lf.select(exprs)
+        exprs[col] = e.alias(col)
+    return exprs
 
 
 def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = None) -> dict[str, Any]:

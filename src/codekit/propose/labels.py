@@ -37,6 +37,20 @@ def _label_words(name: str) -> list[str]:
             if w not in drop and not any(ch.isdigit() for ch in w)]
 
 
+def _join_compounds(toks: list[str], vocab: set[str]) -> list[str]:
+    """"pot hole" -> "pothole" when another member writes it as one word."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if i + 1 < len(toks) and toks[i] + toks[i + 1] in vocab:
+            out.append(toks[i] + toks[i + 1])
+            i += 2
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
 def _sentence(words_: list[str]) -> str:
     text = " ".join(words_).strip()
     return text[:1].upper() + text[1:] if text else ""
@@ -44,7 +58,10 @@ def _sentence(words_: list[str]) -> str:
 
 def suggest_label(names: list[str], *, max_words: int = 4) -> str:
     """A plain-language label from the names of a category's members."""
-    toks = [_label_words(n) for n in names]
+    vocab: set[str] = set()
+    for n in names:
+        vocab.update(T.words(n))
+    toks = [_join_compounds(_label_words(n), vocab) for n in names]
     if len(names) == 1 or not any(toks):
         words_ = toks[0] if toks and toks[0] else T.words(names[0])
         return _sentence(words_[: max_words + 2]) or names[0]

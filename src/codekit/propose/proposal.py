@@ -210,6 +210,6 @@ def _mean_similarity(sig, idx: list[int]) -> float | None:
 
     if len(idx) > 400:  # a large category: a fixed, evenly spaced subset is enough for a summary
         idx = idx[:: max(1, len(idx) // 400)][:400]
-    S = np.vstack([sig.similarity_rows(i, i + 1)[0, idx] for i in idx])
+    S = sig.block_similarity(list(idx))
     m = len(idx)
     return round(float((S.sum() - m) / (m * (m - 1))), 4)

@@ -49,16 +49,21 @@ class Weights:
     """Weights of the similarity signals in the combined distance (see the module docstring).
 
     Zero switches a signal off. Signals with no data for a pair do not count for that pair.
+
+    The defaults favour what a code is about (its words, keywords, description) and what residents
+    mix up (the error log) over how the City is organised: a public category groups one resident
+    problem, whoever fulfils it, so ``division`` counts a little and ``section`` not at all unless asked
+    (``--weight section=0.4``).
     """
 
     text: float = 1.0
-    keywords: float = 0.5
-    description: float = 0.5
+    keywords: float = 1.0
+    description: float = 1.0
     hierarchy: float = 0.6
-    confusion: float = 2.0
+    confusion: float = 1.0
     fields: float = 0.3
-    division: float = 0.6
-    section: float = 0.4
+    division: float = 0.3
+    section: float = 0.0
     semantic: float = 0.0
 
     def __post_init__(self) -> None:
@@ -118,6 +123,12 @@ class Signals:
         return len(self.codes)
 
     # -- the combined similarity ------------------------------------------------------------
+    def stacked(self):
+        """(X, A, w): the weighted stacked blocks, availability matrix and weights (computed once)."""
+        if getattr(self, "_stacked_cache", None) is None:
+            self._stacked_cache = self._stacked()
+        return self._stacked_cache
+
     def _stacked(self):
         import numpy as np
         import scipy.sparse as sp
@@ -139,7 +150,7 @@ class Signals:
         import numpy as np
 
         if X is None:
-            X, A, w = self._stacked()
+            X, A, w = self.stacked()
         num = (X[start:stop] @ X.T).toarray() if X.shape[1] else np.zeros((stop - start, self.n))
         if "confusion" in self.active and self.confusion_sim is not None:
             num += self.active["confusion"] * self.confusion_sim[start:stop].toarray()
@@ -151,11 +162,28 @@ class Signals:
         S[idx - start, idx] = 1.0
         return S
 
+    def block_similarity(self, idx):
+        """Dense combined similarity among the codes ``idx`` (a list of row numbers), diagonal 1."""
+        import numpy as np
+
+        X, A, w = self.stacked()
+        sub = X[idx]
+        num = (sub @ sub.T).toarray() if X.shape[1] else np.zeros((len(idx), len(idx)))
+        if "confusion" in self.active and self.confusion_sim is not None:
+            num += self.active["confusion"] * self.confusion_sim[idx][:, idx].toarray()
+        Ai = A[idx]
+        den = (Ai * w) @ Ai.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            S = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+        np.clip(S, 0.0, 1.0, out=S)
+        np.fill_diagonal(S, 1.0)
+        return S
+
     def similarity(self):
         """The full dense combined similarity (n x n). For large n prefer :meth:`knn_graph`."""
         import numpy as np
 
-        X, A, w = self._stacked()
+        X, A, w = self.stacked()
         out = np.empty((self.n, self.n), dtype=np.float64)
         step = 1024
         for s in range(0, self.n, step):
@@ -172,7 +200,7 @@ class Signals:
         import numpy as np
 
         n = self.n
-        X, A, w = self._stacked()
+        X, A, w = self.stacked()
         k = n - 1 if n_neighbors is None else min(int(n_neighbors), n - 1)
         rows_l, cols_l, sims_l = [], [], []
         step = max(1, min(1024, 4_000_000 // max(n, 1)))
@@ -368,6 +396,10 @@ def build_signals(
         )
         try:
             D = _normalise_rows(dv.fit_transform(desc))
+            dc = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=False,
+                                 max_df=0.5 if has_desc.sum() >= 10 else 1.0, dtype=np.float64)
+            Dc = _normalise_rows(dc.fit_transform(desc))
+            D = _normalise_rows(sp.hstack([D * math.sqrt(0.5), Dc * math.sqrt(0.5)], format="csr"))
             has_desc &= np.asarray(D.getnnz(axis=1) > 0)
             blocks["description"] = D
             available["description"] = has_desc

@@ -7,7 +7,9 @@ the section has more than one), and answers every operational field of the code 
 **After** (the taxonomy): a resident picks a group (when there is more than one), a category (when the
 group has more than one), answers the routing questions actually asked on the route to the code
 (dependent questions only when their ``ask_when`` holds), then the category's other questions that
-are asked on that route (the ones that fill the remaining operational fields).
+fill an operational field of the routed code (the remaining field questions). A question the category
+asks that fills nothing for the routed code is not counted in ``steps`` (a front-end asks it only where
+it is used); it is reported as ``unused_questions``, a hint for taxonomy editors.
 
 ``steps = choices + questions``. Per code, the *after* figure is the shortest route to it (a code that
 several answer combinations reach counts its easiest one). Averages are given plain and weighted by
@@ -104,13 +106,16 @@ def steps_after(taxonomy, catalogue: Catalogue | None = None) -> dict[str, dict[
             if not route.code:
                 continue
             rq = sum(1 for q in routing if answers.get(q.key) is not None)
-            fq = sum(1 for q in others if is_asked(q, answers))
+            feeds = {f.source for _, f in route.fields if f.source}
+            fq = sum(1 for q in others if q.key in feeds and is_asked(q, answers))
+            unused = sum(1 for q in others if q.key not in feeds and is_asked(q, answers))
             opts = scanned + sum(len(q.values) for q in routing if answers.get(q.key) is not None)
             rec = {
                 "category": cat.id,
                 "choices": choices,
                 "routing_questions": rq,
                 "field_questions": fq,
+                "unused_questions": unused,
                 "questions": rq + fq,
                 "options_scanned": opts,
                 "steps": choices + rq + fq,
@@ -126,6 +131,12 @@ def steps_after(taxonomy, catalogue: Catalogue | None = None) -> dict[str, dict[
                 ):
                     prev.update(rec)
                 prev["paths"] = n
+    # merged codes (near-duplicates, legacy queues) are reached the way the code they fold into is
+    for cat in taxonomy:
+        for mg in getattr(cat, "merged", ()):
+            into = out.get(str(mg.into))
+            if into is not None and str(mg.code) not in out:
+                out[str(mg.code)] = {**into, "merged_into": str(mg.into)}
     return out
 
 
@@ -177,7 +188,7 @@ def intake_steps(taxonomy, catalogue: Catalogue) -> dict[str, Any]:
         "weighted_by": "volume" if has_volume else "none (no volumes: every code weighs 1)",
         "before": {f: side("before", f) for f in ("choices", "questions", "steps", "options_scanned")},
         "after": {f: side("after", f) for f in ("choices", "routing_questions", "field_questions", "questions",
-                                                  "steps", "options_scanned")},
+                                                  "steps", "options_scanned", "unused_questions")},
     }
     bw, aw = summary["before"]["steps"]["weighted"], summary["after"]["steps"]["weighted"]
     summary["steps_reduction"] = round(1 - aw / bw, 4) if bw and aw is not None else None

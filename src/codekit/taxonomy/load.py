@@ -49,19 +49,42 @@ class _Seq(list):
             return self.line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that records line numbers, refuses anchors/aliases and duplicate keys, and reads
-    only ``true``/``false`` as booleans (``yes``/``no``/``on``/``off`` stay text)."""
+_BASE = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            what = "a YAML alias" if isinstance(event, yaml.AliasEvent) else "a YAML anchor"
+
+class _Loader(_BASE):  # type: ignore[misc,valid-type]
+    """Safe loading (libyaml's parser when present) that records line numbers, refuses aliases,
+    merge keys and duplicate keys, and reads only ``true``/``false`` as booleans (``yes``/``no``/
+    ``on``/``off`` stay text).
+
+    Aliases are found on the composed node graph before anything is constructed: an alias makes one
+    node reachable twice, so a billion-laughs document is refused at its first repeat, in time
+    proportional to its (small) text, without expanding anything."""
+
+    def get_single_data(self):  # type: ignore[override]
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _refuse_aliases(node)
+        return self.construct_document(node)
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
             raise _Refused(
-                f"{what} ({'*' if isinstance(event, yaml.AliasEvent) else '&'}{event.anchor}) is not allowed in a taxonomy file",
-                event.start_mark.line + 1,
+                f"a YAML alias (repeating the node anchored on line {node.start_mark.line + 1}) is not allowed "
+                "in a taxonomy file", node.start_mark.line + 1,
             )
-        return super().compose_node(parent, index)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((v, k))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -127,7 +150,7 @@ def parse_yaml(text: str, path: str | Path) -> Any:
     except _Refused as e:
         raise SchemaError(
             e.message, path=str(path), line=e.line,
-            hint="anchors, aliases and merge keys are refused (this also refuses alias bombs): "
+            hint="aliases and merge keys are refused (this also refuses alias bombs): "
             "write the text out in full" if "YAML" in e.message else "remove the repeated key",
         ) from None
     except yaml.MarkedYAMLError as e:
@@ -168,16 +191,21 @@ def _dotted(path: list) -> str:
     return out or "(top level)"
 
 
+_VALIDATOR: dict[str, Any] = {}
+
+
 def _schema_errors(doc: Any, path: str) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
     from codekit.taxonomy.schema import category_schema
 
-    validator = Draft202012Validator(category_schema())
-    errors = list(validator.iter_errors(doc))
-    if not errors:
+    validator = _VALIDATOR.get("v")
+    if validator is None:
+        validator = _VALIDATOR["v"] = Draft202012Validator(category_schema())
+    if validator.is_valid(doc):
         return
+    errors = list(validator.iter_errors(doc))
     found = []
     for err in errors:
         loc = list(err.absolute_path)
@@ -185,7 +213,7 @@ def _schema_errors(doc: Any, path: str) -> None:
             allowed = set(err.schema.get("properties", {}))
             for key in sorted(k for k in err.instance if k not in allowed):
                 line = _line_at(doc, loc + [key])
-                found.append((line, f"unknown key {key!r} in {_dotted(loc)}",
+                found.append((0, line, f"unknown key {key!r} in {_dotted(loc)}",
                               "allowed keys: " + ", ".join(err.schema.get("properties", {}))))
             continue
         if err.validator in ("oneOf", "anyOf") and err.context and isinstance(err.instance, dict):
@@ -197,7 +225,7 @@ def _schema_errors(doc: Any, path: str) -> None:
                 if err.validator == "additionalProperties":
                     allowed = set(err.schema.get("properties", {}))
                     for key in sorted(k for k in err.instance if k not in allowed):
-                        found.append((_line_at(doc, loc + [key]), f"unknown key {key!r} in {_dotted(loc)}",
+                        found.append((0, _line_at(doc, loc + [key]), f"unknown key {key!r} in {_dotted(loc)}",
                                       "allowed keys: " + ", ".join(err.schema.get("properties", {}))))
                     continue
         line = _line_at(doc, loc)
@@ -205,9 +233,10 @@ def _schema_errors(doc: Any, path: str) -> None:
         msg = err.message
         if err.validator in ("oneOf", "anyOf") and desc:
             msg, desc = desc[0].lower() + desc[1:].rstrip("."), None
-        found.append((line, f"{_dotted(loc)}: {msg}", desc or "see docs/taxonomy.md"))
-    found.sort(key=lambda t: (t[0], t[1]))
-    line, msg, hint = found[0]
+        found.append((1, line, f"{_dotted(loc)}: {msg}", desc or "see docs/taxonomy.md"))
+    # unknown keys first (a misspelt key also makes a required one "missing"), then by line
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    _, line, msg, hint = found[0]
     raise SchemaError(msg, path=path, line=line, hint=hint)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from codekit.errors import UsageError
-from codekit.taxonomy.model import FORMAT_VERSION, FieldFill, Merge, PublicCategory, Question, Route
+from codekit.taxonomy.model import FORMAT_VERSION, FieldFill, PublicCategory, Question, Route
 
 
 class _Flow(dict):

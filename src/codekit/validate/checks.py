@@ -78,7 +78,7 @@ def _field_row(cat: PublicCategory, ri: int, route: Route, sc: ServiceCode, key:
         "category": cat.id, "file": cat.path, "route": ri, "line": (fill.line if fill else 0) or route.line,
         "code": sc.code, "division": sc.division, "field": key,
         "required": bool(of.required) if of else False,
-        "datatype": of.datatype if of else None, "fill": fill.describe() if fill else (f"dropped" if reason is not None else None),
+        "datatype": of.datatype if of else None, "fill": fill.describe() if fill else ("dropped" if reason is not None else None),
         "known_field": of is not None, "required_filled": True, "type_ok": True, "values_ok": True,
         "map_keys_ok": True, "map_complete": True, "optional_accounted": True, "problem": "",
     }

@@ -1,0 +1,104 @@
+"""`codekit release` and `codekit diff`: versioned catalogue releases and the diffs division leads review."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from codekit.cli._common import JSON_OPTION, app, console, emit_json, err_console, progress
+
+_OUTPUTS = ("table", "markdown", "html", "json", "tdf")
+
+
+@app.command()
+def release(
+    taxonomy: Path = typer.Argument(Path("taxonomy"), help="The taxonomy folder (one YAML file per public category)."),
+    catalogue: Optional[Path] = typer.Option(
+        None, "--catalogue", "-c",
+        help="The service-code catalogue (any format codekit reads). Default: the bundled sample city.",
+    ),
+    out: Path = typer.Option(Path("dist"), "--out", "-o", help="Output folder; the release goes to OUT/<version>/."),
+    version: Optional[str] = typer.Option(
+        None, "--version", help="X.Y.Z. Default: computed from the diff against the latest release in OUT (first: 1.0.0).",
+    ),
+    source_revision: Optional[str] = typer.Option(None, "--source-revision", help="Revision of the sources (a git commit)."),
+    built_at: Optional[str] = typer.Option(
+        None, "--built-at", help="Build time (ISO 8601) for the metadata; left out unless given, so builds reproduce.",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Build a release: catalogue.json, Open311 JSON/XML, routing table CSV/Parquet, status.json,
+    SKOS Turtle, CHANGELOG.md and manifest.json, in OUT/<version>/.
+
+    The taxonomy is validated first: with findings nothing is written (exit 1). A published version
+    is never overwritten, and a corrupted previous release is refused (exit 2)."""
+    from codekit.release.build import ReleaseRefused, build_release
+
+    try:
+        with progress("building the release", total=None, enabled=not as_json):
+            result = build_release(taxonomy, catalogue, out, version=version, source_revision=source_revision,
+                                   built_at=built_at)
+    except ReleaseRefused as e:
+        if as_json:
+            emit_json({"released": False, "error": str(e), "validation": e.report.to_dict()})
+        else:
+            from codekit.cli.cmd_validate import render
+
+            render(e.report)
+            err_console().print(f"Error: {e}", markup=False)
+        raise typer.Exit(1)
+    if as_json:
+        emit_json({"released": True, **result.to_dict()})
+        return
+    since = f" ({result.level} changes since {result.previous})" if result.previous else " (first release)"
+    console().print(f"Released {result.version}{since} to {result.path}: {len(result.files)} files", markup=False)
+
+
+@app.command()
+def diff(
+    a: Path = typer.Argument(..., help="The older side: a release folder (dist/<version>) or a taxonomy folder."),
+    b: Path = typer.Argument(..., help="The newer side: a release folder or a working taxonomy folder."),
+    catalogue: Optional[Path] = typer.Option(
+        None, "--catalogue", "-c", help="Catalogue for a taxonomy-folder side. Default: the bundled sample city.",
+    ),
+    division: Optional[str] = typer.Option(None, "--division", "-d", help="Show only the changes touching this division."),
+    output: str = typer.Option("table", "--output", help="table, markdown, html, json or tdf (the routing table in the Tabular Diff Format)."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when the diff is at least this breaking: major or minor."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """What changed between two releases (or a release and the working taxonomy), keyed on stable ids:
+    categories added, removed, renamed or relabelled, codes moved, routes changed, fields changed,
+    division reassignments. Exit 1 with --fail-on when the diff is that breaking."""
+    from codekit.errors import UsageError
+
+    if as_json:
+        output = "json"
+    if output not in _OUTPUTS:
+        raise UsageError("unknown --output", expected=", ".join(_OUTPUTS), found=repr(output))
+    if fail_on is not None and fail_on not in ("major", "minor"):
+        raise UsageError("unknown --fail-on level", expected="major or minor", found=repr(fail_on))
+    from codekit.release import diff_paths
+    from codekit.release.render import render, rows, summary, title
+
+    d = diff_paths(a, b, catalogue=catalogue, division=division)
+    if output == "table":
+        from rich.table import Table
+        from rich.text import Text
+
+        out = console()
+        out.print(title(d), markup=False)
+        if d.changes:
+            t = Table(show_lines=False)
+            for col in ("level", "kind", "category", "code", "divisions", "message"):
+                t.add_column(col, overflow="fold")
+            for r in rows(d):
+                t.add_row(*(Text(r[c]) for c in ("level", "kind", "category", "code", "divisions", "message")))
+            out.print(t)
+        out.print(summary(d), markup=False)
+    else:
+        sys.stdout.write(render(d, output))
+    if fail_on is not None and d.breaks(fail_on):
+        raise typer.Exit(1)

@@ -1,0 +1,204 @@
+"""``codekit release``: build ``<out>/<version>/`` from a taxonomy and a catalogue.
+
+Order of work, so that nothing is half-written and nothing published is touched:
+
+1. check the version text and the output folder (a version must be ``X.Y.Z``; the release folder
+   must sit directly inside ``out``);
+2. validate the taxonomy (:func:`codekit.validate.validate`): any finding refuses the release
+   (:class:`ReleaseRefused`, exit 1) before anything is written;
+3. read the latest published release in ``out`` (verified against its manifest: a corrupted one is
+   refused) and diff against it; the version is the next semantic version unless given;
+4. render every file in memory, then write them to a temp folder inside ``out`` and rename it to
+   ``out/<version>`` (a version already there is never overwritten: :class:`VersionExists`, exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codekit.errors import CodekitError, UsageError
+from codekit.release import model as m
+from codekit.release.diff import Diff, diff_documents, next_version
+from codekit.release.read import SEMVER, latest_release, sha256_bytes
+
+ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+class ReleaseRefused(CodekitError):
+    """The taxonomy does not validate: it is never released. Exit 1; ``report`` has the findings."""
+
+    exit_code = 1
+
+    def __init__(self, report: Any, path: str | None = None) -> None:
+        self.report = report
+        n = len(report.findings)
+        super().__init__(
+            f"the taxonomy has {n} validation finding(s); nothing was released", path=path,
+            hint="run `codekit validate` and fix them first",
+        )
+
+
+class VersionExists(UsageError):
+    """A published version is never overwritten."""
+
+
+@dataclass
+class BuildResult:
+    version: str
+    path: Path
+    previous: str | None
+    diff: Diff | None
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+
+    @property
+    def level(self) -> str | None:
+        return self.diff.level if self.diff is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version, "path": str(self.path), "previous": self.previous, "level": self.level,
+            "changes": self.diff.counts() if self.diff is not None else {}, "files": dict(sorted(self.files.items())),
+        }
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """``root/rel``, refusing any ``rel`` that would land outside ``root`` (absolute, ``..``, drive)."""
+    p = Path(rel)
+    if p.is_absolute() or rel.startswith(("/", "\\")) or any(part in ("..", "") for part in rel.split("/")) or "\\" in rel:
+        raise UsageError("an output path escapes the output folder", path=rel, expected=f"a path inside {root}",
+                         hint="file names come from category ids and versions: check them")
+    out = (root / p)
+    base = root.resolve()
+    if base != out.resolve().parent and base not in out.resolve().parents:
+        raise UsageError("an output path escapes the output folder", path=str(out), expected=f"a path inside {root}")
+    return out
+
+
+def check_version(version: str) -> str:
+    if not SEMVER.match(version or ""):
+        raise UsageError("the version is not a semantic version", expected="X.Y.Z, e.g. 1.2.0", found=repr(version),
+                         hint="versions name folders inside the output folder: no paths, no prefixes")
+    return version
+
+
+def render_files(doc: m.CatalogueRelease, changelog_text: str) -> dict[str, bytes]:
+    """Relative path -> bytes of every file of the release except the manifest."""
+    from codekit.release import open311, tables
+    from codekit.release.skos import skos_turtle
+
+    files: dict[str, bytes] = {
+        "catalogue.json": m.pretty_json(doc.model_dump(mode="json")),
+        "routing.csv": tables.routing_csv(doc.routing),
+        "routing.parquet": tables.routing_parquet(doc.routing),
+        "status.json": m.pretty_json(tables.status(doc)),
+        "skos.ttl": skos_turtle(doc),
+        "CHANGELOG.md": changelog_text.encode("utf-8"),
+    }
+    files.update(open311.files(doc))
+    return dict(sorted(files.items()))
+
+
+def manifest_bytes(doc: m.CatalogueRelease, files: dict[str, bytes]) -> bytes:
+    man = m.Manifest(
+        schema_id=m.MANIFEST_SCHEMA_ID, schema_version=m.MANIFEST_VERSION,
+        catalogue_version=doc.metadata.catalogue_version, content_hash=doc.metadata.content_hash,
+        files={k: m.ManifestFile(sha256=sha256_bytes(v), bytes=len(v)) for k, v in sorted(files.items())},
+    )
+    return m.pretty_json(man.model_dump(mode="json"))
+
+
+def working_document(taxonomy_dir: Any, catalogue: Any = None):
+    """(taxonomy, catalogue, document) of a working taxonomy folder, not validated."""
+    from codekit.release.document import build_document
+    from codekit.taxonomy import load_taxonomy
+    from codekit.taxonomy.model import Taxonomy
+    from codekit.validate import resolve_catalogue
+
+    tax = taxonomy_dir if isinstance(taxonomy_dir, Taxonomy) else load_taxonomy(taxonomy_dir)
+    cat = resolve_catalogue(catalogue)
+    return tax, cat, build_document(tax, cat, version="0.0.0")
+
+
+def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "dist", *,
+                  version: str | None = None, source_revision: str | None = None, built_at: str | None = None,
+                  sample_limit: int = 500, seed: int = 311) -> BuildResult:
+    """Validate, version and write a release to ``out/<version>/``; see the module docstring."""
+    from codekit.release.document import with_version
+    from codekit.release.render import changelog, changelog_entry
+    from codekit.validate import validate
+
+    out = Path(out)
+    if version is not None:
+        check_version(version)
+    if built_at is not None and not ISO_8601.match(built_at):
+        raise UsageError("--built-at is not an ISO 8601 time", expected="e.g. 2026-11-22T20:00:00Z", found=repr(built_at))
+    if out.exists() and not out.is_dir():
+        raise UsageError("the output folder is a file", path=str(out), hint="give a folder, e.g. dist")
+    if version is not None and (out / version).exists():
+        raise VersionExists(f"version {version} is already published; a release is never overwritten",
+                            path=str(out / version), hint="give another --version, or leave it out to compute one")
+
+    tax, cat, doc = working_document(taxonomy_dir, catalogue)
+    report = validate(tax, cat, sample_limit=sample_limit, seed=seed)
+    if not report.ok:
+        raise ReleaseRefused(report, path=str(tax.source))
+
+    prev = latest_release(out)
+    diff = diff_documents(prev.document, doc, b_name="working") if prev is not None else None
+    if version is None:
+        version = next_version(prev.version if prev else None, diff.level if diff else None)
+        if version is None:
+            raise UsageError(f"nothing changed since {prev.version}; nothing to release", path=str(prev.path),
+                             hint="change the taxonomy or catalogue, or give --version to publish anyway")
+    if diff is not None:
+        diff.b = version
+    target = out / version
+    if target.exists() or target.is_symlink():
+        raise VersionExists(f"version {version} is already published; a release is never overwritten",
+                            path=str(target), hint="give another --version")
+
+    doc = with_version(doc, version, source_revision=source_revision, built_at=built_at,
+                       previous_version=prev.version if prev else None)
+    prev_log = None
+    if prev is not None and (prev.path / "CHANGELOG.md").is_file():
+        prev_log = (prev.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    text = changelog(changelog_entry(version, diff, doc, built_at), prev_log)
+    files = render_files(doc, text)
+    files["manifest.json"] = manifest_bytes(doc, files)
+
+    write_release_dir(out, version, files)
+    return BuildResult(version, target, prev.version if prev else None, diff,
+                       {k: sha256_bytes(v) for k, v in files.items()})
+
+
+def write_release_dir(out: Path, version: str, files: dict[str, bytes]) -> Path:
+    """Write ``files`` into a temp folder inside ``out`` and rename it to ``out/<version>``."""
+    check_version(version)
+    out.mkdir(parents=True, exist_ok=True)
+    target = safe_join(out, version)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=out))
+    try:
+        for rel, data in files.items():
+            p = safe_join(tmp, rel)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            with open(p, "wb") as fh:
+                fh.write(data)
+        for d in sorted({p for p in tmp.rglob("*") if p.is_dir()} | {tmp}):
+            os.chmod(d, 0o755)
+        for p in tmp.rglob("*"):
+            if p.is_file():
+                os.chmod(p, 0o644)
+        if target.exists() or target.is_symlink():
+            raise VersionExists(f"version {version} is already published; a release is never overwritten",
+                                path=str(target))
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target

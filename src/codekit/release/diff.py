@@ -1,0 +1,372 @@
+"""What changed between two releases (or a release and the working taxonomy), keyed on stable ids.
+
+Every change has a stable kebab-case ``kind`` (see :data:`CHANGE_KINDS`), a semantic-version
+``level`` (major, minor or patch), the category and code it is about, the divisions it touches, and
+``before``/``after`` values. Renames are renames: a category whose id changed but whose routes reach
+the same codes is ``category-renamed``, not a removal plus an addition.
+
+The level of a diff is its most breaking change; :func:`next_version` turns it into the next
+semantic version (removed category or changed route: major; added category: minor; wording: patch).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from codekit.release import model as m
+
+LEVELS = ("patch", "minor", "major")
+
+#: kind -> (level, meaning). docs/release.md has the same table.
+CHANGE_KINDS: dict[str, tuple[str, str]] = {
+    "category-added": ("minor", "a public category was added"),
+    "category-removed": ("major", "a public category was removed"),
+    "category-renamed": ("major", "a category's id changed (same routes): front-ends keyed on the id break"),
+    "category-relabelled": ("patch", "a category's label changed"),
+    "category-reworded": ("patch", "a category's description or synonyms changed"),
+    "category-regrouped": ("minor", "a category moved to other public groups"),
+    "question-added": ("minor", "a category asks a new question"),
+    "question-removed": ("major", "a category no longer asks a question"),
+    "question-changed": ("minor", "a question's datatype, required flag, answers or condition changed"),
+    "question-reworded": ("patch", "a question's prompt or answer labels changed"),
+    "route-added": ("minor", "a category reaches a new code or referral"),
+    "route-removed": ("major", "a category no longer reaches a code or referral"),
+    "route-changed": ("major", "the answers that reach a code, or how its fields are filled, changed"),
+    "code-moved": ("major", "a code is no longer reached from a category that reached it (reached from others now)"),
+    "code-shared": ("minor", "a code is also reached from more categories than before"),
+    "code-added": ("minor", "a service code was added to the catalogue"),
+    "code-removed": ("major", "a service code was removed from the catalogue"),
+    "code-renamed": ("patch", "a code's internal name or description changed"),
+    "code-status-changed": ("minor", "a code was retired or reactivated"),
+    "division-reassigned": ("major", "a code moved to another division or section"),
+    "service-level-changed": ("minor", "a code's SLA, Closing-the-Loop level or milestones changed"),
+    "field-added": ("minor", "a code has a new operational field"),
+    "field-removed": ("major", "a code lost an operational field"),
+    "field-changed": ("minor", "an operational field's datatype, required flag, order or value keys changed"),
+    "field-reworded": ("patch", "an operational field's prompt, description or value names changed"),
+}
+
+
+def level_rank(level: str | None) -> int:
+    return LEVELS.index(level) + 1 if level in LEVELS else 0
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    message: str
+    category: str | None = None
+    code: str | None = None
+    divisions: tuple[str, ...] = ()
+    before: Any = None
+    after: Any = None
+    item: str | None = None  # the question, field or answer combination concerned
+
+    @property
+    def level(self) -> str:
+        return CHANGE_KINDS[self.kind][0]
+
+    def sort_key(self) -> tuple:
+        return (-level_rank(self.level), self.kind, self.category or "", self.code or "", self.item or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "level": self.level, "message": self.message, "category": self.category,
+            "code": self.code, "divisions": list(self.divisions), "item": self.item,
+            "before": self.before, "after": self.after,
+        }
+
+
+@dataclass
+class Diff:
+    """The changes from release ``a`` to ``b`` (optionally only those touching ``division``)."""
+
+    a: str
+    b: str
+    changes: list[Change] = field(default_factory=list)
+    division: str | None = None
+    routing_a: list[m.RoutingRow] = field(default_factory=list, repr=False)
+    routing_b: list[m.RoutingRow] = field(default_factory=list, repr=False)
+
+    @property
+    def level(self) -> str | None:
+        best = max((level_rank(c.level) for c in self.changes), default=0)
+        return LEVELS[best - 1] if best else None
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.changes:
+            out[c.kind] = out.get(c.kind, 0) + 1
+        return dict(sorted(out.items()))
+
+    def divisions(self) -> list[str]:
+        return sorted({d for c in self.changes for d in c.divisions})
+
+    def breaks(self, fail_on: str) -> bool:
+        """Is the diff at least as breaking as ``fail_on`` (major or minor)?"""
+        return level_rank(self.level) >= level_rank(fail_on)
+
+    def for_division(self, division: str) -> "Diff":
+        want = division.casefold()
+        keep = [c for c in self.changes if any(d.casefold() == want for d in c.divisions)]
+        ra = [r for r in self.routing_a if (r.division or "").casefold() == want]
+        rb = [r for r in self.routing_b if (r.division or "").casefold() == want]
+        return Diff(self.a, self.b, keep, division, ra, rb)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.a, "to": self.b, "division": self.division, "level": self.level,
+            "counts": self.counts(), "divisions": self.divisions(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+def next_version(previous: str | None, level: str | None) -> str | None:
+    """The semantic version after ``previous`` for a diff of ``level`` (None: nothing changed)."""
+    if previous is None:
+        return "1.0.0"
+    if level is None:
+        return None
+    major, minor, patch = (int(x) for x in previous.split("."))
+    if level == "major":
+        return f"{major + 1}.0.0"
+    if level == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+# ---------------------------------------------------------------------------------------- the diff
+
+def _targets(doc: m.CatalogueRelease) -> dict[str, dict[str, list[str]]]:
+    """category -> target ("code:X" / "referral:to") -> answer combinations reaching it (in order)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in doc.routing:
+        t = f"code:{r.code}" if r.code else f"referral:{r.referral_to}"
+        out.setdefault(r.category, {}).setdefault(t, []).append(r.answers)
+    return out
+
+
+def _fill_maps(doc: m.CatalogueRelease) -> dict[tuple[str, str], str]:
+    """(category, target) -> how the routes reaching it fill (and drop) fields, as canonical JSON."""
+    out: dict[tuple[str, str], list] = {}
+    for c in doc.categories:
+        for r in c.routes:
+            t = f"code:{r.code}" if r.code else f"referral:{r.referral.to if r.referral else ''}"
+            fills = {k: f.model_dump(mode="json", exclude_defaults=True) for k, f in r.fields.items()}
+            out.setdefault((c.id, t), []).append({"fields": fills, "dropped": r.dropped})
+    return {k: m.canonical_json(sorted(v, key=m.canonical_json)) for k, v in out.items()}
+
+
+def _code_categories(doc: m.CatalogueRelease) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for r in doc.routing:
+        if r.code:
+            out.setdefault(r.code, set()).add(r.category)
+    for c in doc.categories:
+        for mg in c.merged:
+            out.setdefault(mg.code, set()).add(c.id)
+    return out
+
+
+def _label(doc: m.CatalogueRelease, cid: str) -> str:
+    c = doc.category(cid)
+    return f"{cid!r} ({c.label})" if c else repr(cid)
+
+
+def diff_documents(a: m.CatalogueRelease, b: m.CatalogueRelease, *, a_name: str | None = None,
+                   b_name: str | None = None) -> Diff:
+    """Every change from release document ``a`` to ``b``."""
+    name_a = a_name or a.metadata.catalogue_version
+    name_b = b_name or b.metadata.catalogue_version
+    codes_a = {c.code: c for c in a.codes}
+    codes_b = {c.code: c for c in b.codes}
+
+    def divs_of_codes(codes) -> tuple[str, ...]:
+        out = set()
+        for code in codes:
+            for side in (codes_a, codes_b):
+                c = side.get(code)
+                if c is not None and c.division:
+                    out.add(c.division)
+        return tuple(sorted(out))
+
+    reach_a, reach_b = _code_categories(a), _code_categories(b)
+    cats_codes_a: dict[str, set[str]] = {}
+    for code, cs in reach_a.items():
+        for cid in cs:
+            cats_codes_a.setdefault(cid, set()).add(code)
+    cats_codes_b: dict[str, set[str]] = {}
+    for code, cs in reach_b.items():
+        for cid in cs:
+            cats_codes_b.setdefault(cid, set()).add(code)
+
+    def cat_divs(cid_a: str | None, cid_b: str | None) -> tuple[str, ...]:
+        return divs_of_codes(cats_codes_a.get(cid_a or "", set()) | cats_codes_b.get(cid_b or "", set()))
+
+    changes: list[Change] = []
+    ids_a = {c.id: c for c in a.categories}
+    ids_b = {c.id: c for c in b.categories}
+    targets_a, targets_b = _targets(a), _targets(b)
+
+    # renames: a removed and an added category reaching exactly the same targets
+    removed = sorted(set(ids_a) - set(ids_b))
+    added = sorted(set(ids_b) - set(ids_a))
+    renamed: dict[str, str] = {}  # new id -> old id
+    for old in removed:
+        sig = sorted(targets_a.get(old, {}))
+        for new in added:
+            if new not in renamed and sig and sorted(targets_b.get(new, {})) == sig:
+                renamed[new] = old
+                break
+    for new, old in sorted(renamed.items()):
+        changes.append(Change("category-renamed", f"category {old!r} is now {new!r} (\"{ids_b[new].label}\")",
+                              new, None, cat_divs(old, new), old, new))
+    for cid in removed:
+        if cid not in renamed.values():
+            changes.append(Change("category-removed", f"category {_label(a, cid)} was removed", cid, None,
+                                  cat_divs(cid, None), ids_a[cid].label, None))
+    for cid in added:
+        if cid not in renamed:
+            changes.append(Change("category-added", f"category {_label(b, cid)} was added", cid, None,
+                                  cat_divs(None, cid), None, ids_b[cid].label))
+
+    # categories on both sides (renamed ones compared with their old selves)
+    pairs = [(cid, cid) for cid in sorted(set(ids_a) & set(ids_b))] + [(old, new) for new, old in sorted(renamed.items())]
+    moved = {code for code in set(reach_a) & set(reach_b) if reach_a[code] != _unrename(reach_b[code], renamed)}
+    fills_a, fills_b = _fill_maps(a), _fill_maps(b)
+    for old, new in pairs:
+        ca, cb = ids_a[old], ids_b[new]
+        divs = cat_divs(old, new)
+        if ca.label != cb.label:
+            changes.append(Change("category-relabelled", f"category {new!r} relabelled \"{ca.label}\" -> \"{cb.label}\"",
+                                  new, None, divs, ca.label, cb.label))
+        for attr in ("description", "synonyms"):
+            if getattr(ca, attr) != getattr(cb, attr):
+                changes.append(Change("category-reworded", f"category {new!r}: {attr} changed", new, None, divs,
+                                      getattr(ca, attr), getattr(cb, attr), attr))
+        if ca.groups != cb.groups:
+            changes.append(Change("category-regrouped", f"category {new!r}: groups {ca.groups} -> {cb.groups}",
+                                  new, None, divs, ca.groups, cb.groups))
+        if (ca.ctl_level, ca.milestones) != (cb.ctl_level, cb.milestones):
+            changes.append(Change("service-level-changed", f"category {new!r}: Closing-the-Loop level or milestones changed",
+                                  new, None, divs, {"ctl_level": ca.ctl_level, "milestones": ca.milestones},
+                                  {"ctl_level": cb.ctl_level, "milestones": cb.milestones}))
+        changes += _questions(ca, cb, new, divs)
+        ta, tb = targets_a.get(old, {}), targets_b.get(new, {})
+        for t in sorted(set(ta) | set(tb)):
+            code = t[5:] if t.startswith("code:") else None
+            tdivs = divs_of_codes([code]) if code else divs
+            if t not in tb:
+                if code in moved:
+                    continue
+                changes.append(Change("route-removed", f"category {new!r} no longer reaches {t}", new, code, tdivs,
+                                      ta[t], None))
+            elif t not in ta:
+                if code in moved:
+                    continue
+                changes.append(Change("route-added", f"category {new!r} now reaches {t}", new, code, tdivs, None, tb[t]))
+            else:
+                if ta[t] != tb[t]:
+                    changes.append(Change("route-changed", f"category {new!r}: the answers reaching {t} changed",
+                                          new, code, tdivs, ta[t], tb[t], "answers"))
+                fa, fb = fills_a.get((old, t)), fills_b.get((new, t))
+                if fa != fb:
+                    changes.append(Change("route-changed", f"category {new!r}: how {t}'s fields are filled changed",
+                                          new, code, tdivs, json.loads(fa or "[]"), json.loads(fb or "[]"), "fields"))
+    for code in sorted(moved):
+        before, after = sorted(reach_a[code]), sorted(reach_b[code])
+        if _unrename(set(reach_b[code]), renamed) >= reach_a[code]:
+            changes.append(Change("code-shared", f"code {code} is now also reached from "
+                                  f"{', '.join(sorted(set(after) - set(before)))}", None, code,
+                                  divs_of_codes([code]), before, after))
+        else:
+            changes.append(Change("code-moved", f"code {code} moved from {', '.join(before)} to {', '.join(after)}",
+                                  None, code, divs_of_codes([code]), before, after))
+
+    changes += _codes(codes_a, codes_b)
+    changes.sort(key=Change.sort_key)
+    return Diff(name_a, name_b, changes, None, list(a.routing), list(b.routing))
+
+
+def _unrename(cats: set[str], renamed: dict[str, str]) -> set[str]:
+    return {renamed.get(c, c) for c in cats}
+
+
+def _questions(ca: m.Category, cb: m.Category, cid: str, divs: tuple[str, ...]) -> list[Change]:
+    out: list[Change] = []
+    qa = {q.key: q for q in ca.questions}
+    qb = {q.key: q for q in cb.questions}
+    for k in sorted(set(qa) - set(qb)):
+        out.append(Change("question-removed", f"category {cid!r} no longer asks {k!r} (\"{qa[k].prompt}\")", cid, None,
+                          divs, qa[k].prompt, None, k))
+    for k in sorted(set(qb) - set(qa)):
+        out.append(Change("question-added", f"category {cid!r} now asks {k!r} (\"{qb[k].prompt}\")", cid, None,
+                          divs, None, qb[k].prompt, k))
+    for k in sorted(set(qa) & set(qb)):
+        x, y = qa[k], qb[k]
+        shape_x = (x.datatype, x.required, [v.key for v in x.values], x.ask_when)
+        shape_y = (y.datatype, y.required, [v.key for v in y.values], y.ask_when)
+        if shape_x != shape_y:
+            out.append(Change("question-changed", f"category {cid!r}: question {k!r} changed", cid, None, divs,
+                              x.model_dump(mode="json"), y.model_dump(mode="json"), k))
+        elif (x.prompt, [v.label for v in x.values]) != (y.prompt, [v.label for v in y.values]):
+            out.append(Change("question-reworded", f"category {cid!r}: question {k!r} reworded", cid, None, divs,
+                              x.prompt, y.prompt, k))
+    return out
+
+
+def _codes(codes_a: dict[str, m.Code], codes_b: dict[str, m.Code]) -> list[Change]:
+    out: list[Change] = []
+    for code in sorted(set(codes_a) - set(codes_b)):
+        c = codes_a[code]
+        out.append(Change("code-removed", f"code {code} ({c.name}) was removed", None, code,
+                          _divs(c.division), c.name, None))
+    for code in sorted(set(codes_b) - set(codes_a)):
+        c = codes_b[code]
+        out.append(Change("code-added", f"code {code} ({c.name}) was added", None, code, _divs(c.division), None, c.name))
+    for code in sorted(set(codes_a) & set(codes_b)):
+        x, y = codes_a[code], codes_b[code]
+        divs = _divs(x.division, y.division)
+        if (x.division, x.section) != (y.division, y.section):
+            out.append(Change("division-reassigned",
+                              f"code {code} moved from {_where(x)} to {_where(y)}", None, code, divs,
+                              {"division": x.division, "section": x.section},
+                              {"division": y.division, "section": y.section}))
+        if (x.name, x.description, x.keywords) != (y.name, y.description, y.keywords):
+            out.append(Change("code-renamed", f"code {code}: name or description changed", None, code, divs,
+                              x.name, y.name))
+        if x.status != y.status:
+            out.append(Change("code-status-changed", f"code {code}: {x.status} -> {y.status}", None, code, divs,
+                              x.status, y.status))
+        if (x.sla_days, x.ctl_level, x.milestones) != (y.sla_days, y.ctl_level, y.milestones):
+            out.append(Change("service-level-changed", f"code {code}: SLA, Closing-the-Loop level or milestones changed",
+                              None, code, divs,
+                              {"sla_days": x.sla_days, "ctl_level": x.ctl_level, "milestones": x.milestones},
+                              {"sla_days": y.sla_days, "ctl_level": y.ctl_level, "milestones": y.milestones}))
+        fa = {f.key: f for f in x.fields}
+        fb = {f.key: f for f in y.fields}
+        for k in sorted(set(fa) - set(fb)):
+            out.append(Change("field-removed", f"code {code}: field {k!r} removed", None, code, divs,
+                              fa[k].model_dump(mode="json"), None, k))
+        for k in sorted(set(fb) - set(fa)):
+            out.append(Change("field-added", f"code {code}: field {k!r} added", None, code, divs,
+                              None, fb[k].model_dump(mode="json"), k))
+        for k in sorted(set(fa) & set(fb)):
+            da, db = fa[k].model_dump(mode="json"), fb[k].model_dump(mode="json")
+            if da != db:
+                keys = sorted(n for n in da if da[n] != db[n])
+                wording = set(keys) <= {"prompt", "description", "values"} and (
+                    [v["key"] for v in da["values"]] == [v["key"] for v in db["values"]])
+                out.append(Change("field-reworded" if wording else "field-changed", f"code {code}: field {k!r} changed ({', '.join(keys)})", None,
+                                  code, divs, {n: da[n] for n in keys}, {n: db[n] for n in keys}, k))
+    return out
+
+
+def _divs(*names: str) -> tuple[str, ...]:
+    return tuple(sorted({n for n in names if n}))
+
+
+def _where(c: m.Code) -> str:
+    return " / ".join(x for x in (c.division, c.section) if x) or "(no division)"

@@ -1,0 +1,208 @@
+"""Open311 GeoReport v2 output of a release: the service list and one service definition per public
+category, in JSON and XML.
+
+Each public category is one Open311 service: ``service_code`` is the category id, ``service_name``
+its label, ``keywords`` its synonyms (comma-separated), ``group`` its first group (Open311 has one
+group per service; all groups are in ``catalogue.json``), ``metadata`` true when it asks questions.
+Its questions are the attributes of its service definition (``code`` = question key,
+``description`` = the prompt, ``order`` from 1, list answers as ``values``); a question asked only
+after certain answers says so in ``datatype_description``.
+
+The XML has the same structure as the JSON (:func:`xml_to_structure` reads it back for the check).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from codekit.release import model as m
+
+
+def service(cat: m.Category) -> dict[str, Any]:
+    return {
+        "service_code": cat.id,
+        "service_name": cat.label,
+        "description": cat.description or None,
+        "metadata": bool(cat.questions),
+        "type": "realtime",
+        "keywords": ", ".join(cat.synonyms) or None,
+        "group": cat.groups[0] if cat.groups else None,
+    }
+
+
+def _asked_when(cat: m.Category, q: m.Question) -> str | None:
+    if not q.ask_when:
+        return None
+    parts = []
+    for dep, answers in q.ask_when.items():
+        dq = next((x for x in cat.questions if x.key == dep), None)
+        labels = {c.key: c.label for c in dq.values} if dq else {}
+        shown = " or ".join(f'"{labels.get(a, a)}"' for a in answers)
+        parts.append(f'"{dq.prompt if dq else dep}" is {shown}')
+    return "Asked only when " + " and ".join(parts) + "."
+
+
+def definition(cat: m.Category) -> dict[str, Any]:
+    attrs = []
+    for i, q in enumerate(cat.questions, 1):
+        a: dict[str, Any] = {
+            "variable": True,
+            "code": q.key,
+            "datatype": q.datatype,
+            "required": q.required,
+            "datatype_description": _asked_when(cat, q),
+            "order": i,
+            "description": q.prompt,
+        }
+        if q.values:
+            a["values"] = [{"key": v.key, "name": v.label} for v in q.values]
+        attrs.append(a)
+    return {"service_code": cat.id, "attributes": attrs}
+
+
+def service_list(doc: m.CatalogueRelease) -> list[dict[str, Any]]:
+    return [service(c) for c in doc.categories]
+
+
+# ----------------------------------------------------------------------------------------------- XML
+
+def _text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _add(parent: ET.Element, tag: str, value: Any) -> None:
+    if value is None:
+        return
+    ET.SubElement(parent, tag).text = _text(value)
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def services_xml(services: list[dict[str, Any]]) -> bytes:
+    root = ET.Element("services")
+    for s in services:
+        el = ET.SubElement(root, "service")
+        for k in ("service_code", "service_name", "description", "metadata", "type", "keywords", "group"):
+            _add(el, k, s.get(k))
+    return _xml_bytes(root)
+
+
+def definition_xml(d: dict[str, Any]) -> bytes:
+    root = ET.Element("service_definition")
+    _add(root, "service_code", d["service_code"])
+    attrs = ET.SubElement(root, "attributes")
+    for a in d["attributes"]:
+        el = ET.SubElement(attrs, "attribute")
+        for k in ("variable", "code", "datatype", "required", "datatype_description", "order", "description"):
+            _add(el, k, a.get(k))
+        if "values" in a:
+            vals = ET.SubElement(el, "values")
+            for v in a["values"]:
+                ve = ET.SubElement(vals, "value")
+                _add(ve, "key", v["key"])
+                _add(ve, "name", v["name"])
+    return _xml_bytes(root)
+
+
+_BOOLS = {"metadata", "variable", "required"}
+_INTS = {"order"}
+_SERVICE_KEYS = ("service_code", "service_name", "description", "metadata", "type", "keywords", "group")
+_ATTR_KEYS = ("variable", "code", "datatype", "required", "datatype_description", "order", "description")
+
+
+def _typed(tag: str, text: str | None) -> Any:
+    text = text or ""
+    if tag in _BOOLS:
+        return text.strip() == "true"
+    if tag in _INTS:
+        return int(text)
+    return text
+
+
+def xml_to_structure(data: bytes) -> Any:
+    """Read an Open311 services or service-definition XML back into the JSON structure (elements
+    left out become ``None``), so a test can check the XML says what the JSON says."""
+    root = ET.fromstring(data)
+    if root.tag == "services":
+        out = []
+        for s in root.findall("service"):
+            d = {k: None for k in _SERVICE_KEYS}
+            for c in s:
+                d[c.tag] = _typed(c.tag, c.text)
+            out.append(d)
+        return out
+    if root.tag == "service_definition":
+        attrs = []
+        found = root.find("attributes")
+        for a in list(found) if found is not None else []:
+            d: dict[str, Any] = {k: None for k in _ATTR_KEYS}
+            for c in a:
+                if c.tag == "values":
+                    d["values"] = [{"key": v.findtext("key") or "", "name": v.findtext("name") or ""} for v in c]
+                else:
+                    d[c.tag] = _typed(c.tag, c.text)
+            attrs.append(d)
+        return {"service_code": root.findtext("service_code"), "attributes": attrs}
+    raise ValueError(f"not an Open311 services or service_definition document: <{root.tag}>")
+
+
+def files(doc: m.CatalogueRelease) -> dict[str, bytes]:
+    """Relative path -> bytes of every Open311 file of the release."""
+    services = service_list(doc)
+    out = {"open311/services.json": m.pretty_json(services), "open311/services.xml": services_xml(services)}
+    for c in doc.categories:
+        d = definition(c)
+        out[f"open311/services/{c.id}.json"] = m.pretty_json(d)
+        out[f"open311/services/{c.id}.xml"] = definition_xml(d)
+    return out
+
+
+def check_against_schemas(release_dir, schema_dir) -> list[str]:
+    """Check a release's Open311 JSON against the Open311 project's JSON Schemas (``services.json``,
+    ``service.json``, ``service-definition.json`` in ``schema_dir``) and check that each XML file says
+    what its JSON says. Returns the problems found (empty: all good)."""
+    import json
+    from pathlib import Path
+
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    sdir, rdir = Path(schema_dir), Path(release_dir) / "open311"
+    resources = {
+        name: Resource.from_contents(json.loads((sdir / name).read_text(encoding="utf-8")), default_specification=DRAFT4)
+        for name in ("service.json", "services.json", "service-definition.json")
+    }
+    registry = Registry().with_resources(resources.items())
+    problems: list[str] = []
+
+    def check(instance: Any, schema: str, where: str) -> None:
+        v = jsonschema.Draft4Validator(resources[schema].contents, registry=registry)
+        for e in sorted(v.iter_errors(instance), key=lambda e: list(e.absolute_path)):
+            loc = "/".join(str(x) for x in e.absolute_path)
+            problems.append(f"{where}: {loc or '(root)'}: {e.message} (schema {schema})")
+
+    services = json.loads((rdir / "services.json").read_text(encoding="utf-8"))
+    check(services, "services.json", "open311/services.json")
+    for i, s in enumerate(services):
+        check(s, "service.json", f"open311/services.json item {i}")
+    if xml_to_structure((rdir / "services.xml").read_bytes()) != services:
+        problems.append("open311/services.xml: does not say what services.json says")
+    for s in services:
+        code = s.get("service_code")
+        p = rdir / "services" / f"{code}.json"
+        if not p.is_file():
+            problems.append(f"open311/services/{code}.json: missing")
+            continue
+        d = json.loads(p.read_text(encoding="utf-8"))
+        check(d, "service-definition.json", f"open311/services/{code}.json")
+        x = p.with_suffix(".xml")
+        if not x.is_file() or xml_to_structure(x.read_bytes()) != d:
+            problems.append(f"open311/services/{code}.xml: missing or does not say what {code}.json says")
+    return problems

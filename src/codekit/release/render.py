@@ -1,0 +1,224 @@
+"""Render a :class:`~codekit.release.diff.Diff` as Markdown, a self-contained HTML page, JSON, or the
+routing table's changes in the Tabular Diff Format (daff); and the CHANGELOG entry of a release.
+
+Every name that came from a taxonomy or catalogue is escaped for the output (HTML: ``html.escape``;
+Markdown: ``<``, ``|`` and backticks), so a label such as ``<script>`` is shown, never run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from codekit.release import model as m
+from codekit.release.diff import CHANGE_KINDS, LEVELS, Change, Diff
+
+OUTPUTS = ("table", "markdown", "html", "json", "tdf")
+
+
+def _short(v: Any, limit: int = 160) -> str:
+    if v is None:
+        return ""
+    text = v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def rows(diff: Diff) -> list[dict[str, str]]:
+    """One plain-text row per change (what the table, Markdown and HTML show)."""
+    return [
+        {
+            "level": c.level, "kind": c.kind, "category": c.category or "", "code": c.code or "",
+            "divisions": ", ".join(c.divisions), "message": c.message, "before": _short(c.before),
+            "after": _short(c.after),
+        }
+        for c in diff.changes
+    ]
+
+
+COLUMNS = ("level", "kind", "category", "code", "divisions", "message", "before", "after")
+
+
+def title(diff: Diff) -> str:
+    t = f"Changes from {diff.a} to {diff.b}"
+    if diff.division:
+        t += f" for {diff.division}"
+    return t
+
+
+def summary(diff: Diff) -> str:
+    if not diff.changes:
+        return "No changes."
+    counts = ", ".join(f"{k} {v}" for k, v in diff.counts().items())
+    return f"{len(diff.changes)} change(s), level {diff.level}: {counts}."
+
+
+def _md(text: str) -> str:
+    text = text.replace("<", "&lt;")  # no tag can open; ">" and "&" alone are harmless
+    return text.replace("|", "\\|").replace("`", "\\`").replace("\n", " ")
+
+
+def to_markdown(diff: Diff) -> str:
+    out = [f"## {_md(title(diff))}", "", _md(summary(diff)), ""]
+    if diff.changes:
+        out.append("| " + " | ".join(COLUMNS) + " |")
+        out.append("| " + " | ".join("---" for _ in COLUMNS) + " |")
+        for r in rows(diff):
+            out.append("| " + " | ".join(_md(r[c]) for c in COLUMNS) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1b1b1b}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#f2f2f2}tr.major td:first-child{background:#fdd}
+tr.minor td:first-child{background:#ffe9b3}tr.patch td:first-child{background:#e3f4e3}
+.daff table{width:auto}.daff .add{background:#7fff7f}.daff .remove{background:#ff7f7f}
+.daff .modify{background:#7f7fff}.daff .spec{background:#aaa}
+""".strip()
+
+
+def to_html(diff: Diff, *, with_routing: bool = True) -> str:
+    """A self-contained HTML page (inline CSS, no scripts, no external resources)."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        f"<title>{e(title(diff))}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+        f"<h1>{e(title(diff))}</h1>", f"<p>{e(summary(diff))}</p>",
+    ]
+    if diff.changes:
+        parts.append("<table>")
+        parts.append("<thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in COLUMNS) + "</tr></thead><tbody>")
+        for r in rows(diff):
+            parts.append(f'<tr class="{e(r["level"])}">' + "".join(f"<td>{e(r[c])}</td>" for c in COLUMNS) + "</tr>")
+        parts.append("</tbody></table>")
+    if with_routing:
+        tdf = routing_tdf_html(diff)
+        if tdf:
+            parts.append("<h2>Routing table changes (Tabular Diff Format)</h2>")
+            parts.append(f'<div class="daff">{tdf}</div>')
+    parts.append("<h2>Change kinds</h2><ul>")
+    for kind in sorted({c.kind for c in diff.changes}):
+        level, meaning = CHANGE_KINDS[kind]
+        parts.append(f"<li><code>{e(kind)}</code> ({e(level)}): {e(meaning)}</li>")
+    parts += ["</ul>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def to_json(diff: Diff) -> str:
+    return json.dumps(diff.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ------------------------------------------------------------------------------------ daff (TDF)
+
+def _table(rows_: list[m.RoutingRow]) -> list[list[Any]]:
+    out: list[list[Any]] = [list(m.ROUTING_COLUMNS)]
+    for r in rows_:
+        d = r.model_dump()
+        out.append([_cell(d[c]) for c in m.ROUTING_COLUMNS])
+    return out
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, float):
+        if v != v:
+            return None
+        return int(v) if v.is_integer() else v  # 10 vs 10.0 must not show as a change
+    return v
+
+
+def _table_diff(diff: Diff):
+    import daff
+
+    a = daff.PythonTableView(_table(diff.routing_a))
+    b = daff.PythonTableView(_table(diff.routing_b))
+    flags = daff.CompareFlags()
+    flags.addPrimaryKey("category")
+    flags.addPrimaryKey("answers")
+    flags.ignore_epsilon = 1e-9
+    align = daff.Coopy.compareTables(a, b, flags).align()
+    out = daff.PythonTableView([])
+    td = daff.TableDiff(align, flags)
+    td.hilite(out)
+    return td, out
+
+
+def routing_tdf(diff: Diff) -> str:
+    """The routing table's changes in the Tabular Diff Format (CSV)."""
+    import daff
+
+    td, out = _table_diff(diff)
+    if not td.hasDifference():
+        return ""
+    return daff.Csv(",").renderTable(out)
+
+
+def routing_tdf_html(diff: Diff) -> str:
+    import daff
+
+    td, out = _table_diff(diff)
+    if not td.hasDifference():
+        return ""
+    r = daff.DiffRender()
+    r.usePrettyArrows(False)
+    r.render(out)
+    return r.html()
+
+
+def render(diff: Diff, output: str) -> str:
+    """The diff as text in one of :data:`OUTPUTS` (``table`` is rendered by the CLI with rich)."""
+    if output == "markdown":
+        return to_markdown(diff)
+    if output == "html":
+        return to_html(diff)
+    if output == "json":
+        return to_json(diff)
+    if output == "tdf":
+        return routing_tdf(diff)
+    raise ValueError(output)
+
+
+# --------------------------------------------------------------------------------------- changelog
+
+def changelog_entry(version: str, diff: Diff | None, doc: m.CatalogueRelease, built_at: str | None = None) -> str:
+    head = f"## {version}" + (f" ({built_at})" if built_at else "")
+    lines = [head, ""]
+    if diff is None:
+        n_codes = len({r.code for r in doc.routing if r.code})
+        lines.append(f"First release: {len(doc.categories)} public categories routing to {n_codes} service codes.")
+        lines.append("")
+        return "\n".join(lines)
+    lines.append(f"Changes since {diff.a} ({diff.level or 'none'}).")
+    lines.append("")
+    for level in reversed(LEVELS):
+        items = [c for c in diff.changes if c.level == level]
+        if not items:
+            continue
+        lines.append(f"### {level.capitalize()}")
+        lines.append("")
+        for c in items:
+            divs = f" [{', '.join(c.divisions)}]" if c.divisions else ""
+            lines.append(f"- `{c.kind}`: {_md(c.message)}{_md(divs)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def changelog(entry: str, previous: str | None) -> str:
+    """The full CHANGELOG.md: this entry on top of the previous release's entries."""
+    older = ""
+    if previous:
+        older = previous.split("\n", 2)[2] if previous.startswith("# Changelog\n") else previous
+    return "# Changelog\n\n" + entry.rstrip("\n") + "\n\n" + older.lstrip("\n")
+
+
+def change_kinds_table() -> str:
+    """The table of change kinds for docs/release.md."""
+    out = ["| kind | level | meaning |", "| --- | --- | --- |"]
+    for kind, (level, meaning) in CHANGE_KINDS.items():
+        out.append(f"| `{kind}` | {level} | {meaning} |")
+    return "\n".join(out)
+
+
+__all__ = ["OUTPUTS", "render", "to_markdown", "to_html", "to_json", "routing_tdf", "rows", "changelog_entry",
+           "changelog", "Change"]
