@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
 
-.PHONY: install demo test bench docs clean
+.PHONY: install demo test release release-check bench docs clean
 
 install: $(STAMP)
 
@@ -17,14 +17,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[dev]'
 	touch $(STAMP)
 
-# The main job, end to end on the bundled sample city.
+# The main job, end to end on the bundled sample city: make the city, profile it, propose categories,
+# validate the curated taxonomy/, release it, and report on it (everything lands in $(OUT)/).
 demo: $(STAMP)
 	rm -rf $(OUT)
 	$(BIN)/codekit sample --out $(OUT)/sample --events 1000000
 	$(BIN)/codekit profile $(OUT)/sample/catalogue.yaml --errors $(OUT)/sample/errors.parquet --top 10
+	$(BIN)/codekit propose $(OUT)/sample/catalogue.yaml --errors $(OUT)/sample/errors.parquet --against extra.family --out $(OUT)/proposal
+	$(BIN)/codekit validate taxonomy --catalogue $(OUT)/sample/catalogue.yaml
+	$(BIN)/codekit release taxonomy --catalogue $(OUT)/sample/catalogue.yaml --out $(OUT)/dist --source-revision "$$(git rev-parse HEAD 2>/dev/null || echo unknown)"
+	$(BIN)/codekit report taxonomy --catalogue $(OUT)/sample/catalogue.yaml --errors $(OUT)/sample/errors.parquet --out $(OUT)/report.html --markdown $(OUT)/report.md
+	$(BIN)/codekit preview "$$(ls -d $(OUT)/dist/*/ | head -n 1)" --out $(OUT)/preview.html
+	@echo "demo: done; open $(OUT)/report.html and $(OUT)/preview.html"
 
 test: $(STAMP)
+	bash .ci/install-browser.sh
 	$(BIN)/python -m pytest -q
+
+release: $(STAMP)
+	$(BIN)/codekit release taxonomy --out dist --source-revision "$$(git rev-parse HEAD)"
+
+release-check: $(STAMP)
+	bash .ci/release-check.sh
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_errorlog.py --events 1000000 10000000

@@ -28,9 +28,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$OUT"
 
 echo "== release: building $TAXONOMY twice"
-"$CODEKIT" release "$TAXONOMY" "${CAT_ARGS[@]}" --out "$work/a" --source-revision "$REV" --json > "$work/a.json"
-"$CODEKIT" release "$TAXONOMY" "${CAT_ARGS[@]}" --out "$work/b" --source-revision "$REV" --json > "$work/b.json"
-version="$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$work/a.json")"
+"$CODEKIT" release "$TAXONOMY" ${CAT_ARGS[@]+"${CAT_ARGS[@]}"} --out "$work/a" --source-revision "$REV"
+"$CODEKIT" release "$TAXONOMY" ${CAT_ARGS[@]+"${CAT_ARGS[@]}"} --out "$work/b" --source-revision "$REV"
+version="$(ls "$work/a")"
 echo "built $version ($(find "$work/a/$version" -type f | wc -l) files)"
 
 echo "== release: byte-identical rebuild"
@@ -62,7 +62,7 @@ if [ -n "$baseline" ]; then
   echo "== release: diff against the frozen release $baseline"
   fail=()
   if [ -n "${FAIL_ON:-}" ]; then fail=(--fail-on "$FAIL_ON"); fi
-  "$CODEKIT" diff "$baseline" "$work/a/$version" --output markdown "${fail[@]}" > "$OUT/diff-vs-golden.md"
+  "$CODEKIT" diff "$baseline" "$work/a/$version" --output markdown ${fail[@]+"${fail[@]}"} > "$OUT/diff-vs-golden.md"
   sed -n 3p "$OUT/diff-vs-golden.md"
   echo "full diff: $OUT/diff-vs-golden.md"
 else

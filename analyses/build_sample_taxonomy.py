@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -123,6 +124,29 @@ TOKENS = {
     "too-many": "Too many dogs", "high-bill": "High water bill", "lead": "Lead in water", "taste-odour": "Taste or smell",
     "crossing-guard-request": "Ask for a crossing guard", "new-lane": "Ask for a new bike lane",
     "bike-share": "Bike share station", "bike-box": "Bike box at an intersection",
+    "ped-button": "Pedestrian crossing button", "bbq": "Barbecue", "curb-stop": "Water shut-off valve at the curb",
+    "windrow": "Snow left at the end of my driveway", "backflow": "Backflow prevention device",
+    "count-data": "Traffic count data", "inspection-park": "Tree inspection in a park",
+    "inspection": "Tree inspection on a street", "litter-park": "Litter in a park",
+    "litter-private": "Litter on private property", "litter-road": "Litter on a street",
+    "odour-pumping": "Smell from a pumping station", "bins-front": "Bins kept in front of a house",
+    "bins-stored-sidewalk": "Bins stored on the sidewalk", "road-allowance": "Beside a road",
+    "status": "Status of my request", "app": "311 app or website", "shoulder": "Road shoulder",
+    "service-line": "The City sewer pipe to my home", "private-line": "My own sewer pipe",
+    "set-out-early": "Garbage put out too early", "shut-off": "Water shut off", "multiple": "Several lights out",
+    "chute": "Garbage chute", "enrolment": "Join the green bin program", "depot": "Drop-off depot",
+    "compost": "Free compost", "missed-sticker": "A sticker was left on my bin", "flushing": "Watermain flushing",
+    "restoration": "Repairs after City water work", "lead-replacement": "Lead pipe replacement",
+    "eavestrough": "Downspout disconnection", "variance": "Permission for a bigger sign",
+    "prohibited": "Animals that are not allowed", "sod": "Sod or grass repair",
+    "encroachment": "Private use of public land", "row-obstruction": "Something blocking the road or sidewalk",
+    "pole-damaged": "The pole is damaged", "piled-high": "Snow piled too high", "bus-pad": "A bus stop pad",
+    "driveway-apron": "A driveway entrance", "steel-plate": "Steel plate on the road", "wildlife-info": "Information",
+    "heaved": "Heaved or bumpy", "sightline": "Something blocks the view at a corner", "ravine": "A ravine",
+    "private-grading": "Water from a neighbour's property", "ditch": "A ditch", "new": "Ask for a new one",
+    "mould": "Mould", "pest": "Pests", "exterior": "Outside of the building", "interior": "Inside a rental unit",
+    "vacant": "Vacant building", "body-rub": "Body rub parlour", "fel-bin": "Front-end bin",
+    "closure-info": "Road closure information", "work-zone": "Work zone safety",
 }
 
 #: plain labels for the division tokens of the section enquiries
@@ -248,8 +272,8 @@ def _family_questions(fam_key: str, variants: list[str], prefix: str, gate: dict
         for k, child in items:
             if k == "main":
                 label = labels.get(child.leaf) or _label(child.leaf.split("/")[-1])
-            elif fam_key == "section-enquiry" and depth == 1:
-                label = DIVISION_TOKENS.get(k, _label(k))
+            elif fam_key == "section-enquiry" and k in DIVISION_TOKENS:
+                label = DIVISION_TOKENS[k]
             elif child.leaf is not None and child.leaf in labels and not child.children:
                 label = labels[child.leaf]
             else:
@@ -325,8 +349,10 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
                     labels[f"{v}/{dup.code.lower()}"] = SPLIT_LABELS.get(dup.code, f"Other: {dup.name}")
                     if primary.code in SPLIT_LABELS:
                         labels[v] = SPLIT_LABELS[primary.code]
-        for v in variants:
-            if v not in labels and v.split("/")[-1] in TOKENS:
+        for v, code in variants.items():
+            if f == "section-enquiry":  # the question is about a service: name it by its section
+                labels[v] = re.sub(r"\s*\([A-Z]{2,}\)", "", code.section)  # no "(SWMS)"
+            elif v not in labels and v.split("/")[-1] in TOKENS:
                 labels[v] = TOKENS[v.split("/")[-1]]
         extra_refs = EXTRA_REFERRALS.get(f, ())
         vkeys = sorted(variants) + [k for k, *_ in extra_refs]
@@ -396,7 +422,10 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
         desc = f"Report or ask about: {label[:1].lower() + label[1:]}."
     synonyms = tuple(dict.fromkeys(k for f in fams for k in fam_of[f].keywords))
     groups = tuple(sorted({DIVISION_GROUP[fam_of[f].division] for f in fams}))
-    milestones = ()  # milestones differ by division; the routing table carries each code's own
+    # the milestones residents are told: the codes' own when they all agree (else each code's, per route)
+    routed = [code for _, _, code, _ in leaves if code is not None]
+    shared = {c.milestones for c in routed}
+    milestones = next(iter(shared)) if len(shared) == 1 else ()
     return PublicCategory(
         id=cid, label=label, description=desc or f"{label}.", synonyms=synonyms, groups=groups, ctl_level=ctl,
         milestones=milestones, questions=tuple(questions), routes=tuple(routes), merged=tuple(merged),

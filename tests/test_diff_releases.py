@@ -139,6 +139,17 @@ def test_html_output_is_self_contained(releases):
     assert "Parks, Forestry &amp; Recreation" in page
     assert page.count('<tr class="major">') == 5 and page.count('<tr class="minor">') == 1
     assert "Routing table changes (Tabular Diff Format)" in page
+    page = run_cli("diff", str(releases["a"]), str(releases["b"]), "--output", "html", "--division", "Urban Forestry").stdout
+    assert page.count('<tr class="major">') == 1 and "division-reassigned" in page and "code-moved" not in page
+
+
+def test_output_folder_instead_of_a_release(releases):
+    r = run_cli("diff", str(releases["dist"]), str(releases["b"]))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: {releases['dist']}: this is an output folder of releases, not one release "
+        f"(expected a release folder, found 1.0.0, 2.0.0). give one of them, e.g. {releases['dist'] / '2.0.0'}\n"
+    )
 
 
 def test_tdf_output_shows_routing_table_changes(releases):

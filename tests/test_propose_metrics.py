@@ -125,3 +125,31 @@ def test_deterministic_proposal():
     a = propose(small_catalogue(), small_log(), n_categories=3, seed=5).to_dict()
     b = propose(small_catalogue(), small_log(), n_categories=3, seed=5).to_dict()
     assert a == b
+
+
+def test_semantic_signal_from_given_embeddings_and_note_when_missing():
+    import numpy as np
+
+    cat = small_catalogue()
+    emb = np.array([[1, 0], [1, 0.1], [1, 0.05], [0, 1], [0.1, 1], [0.05, 1]], dtype=float)
+    sig = build_signals(cat, weights=Weights(semantic=1.0), embeddings=emb)
+    assert "semantic" in sig.active and sig.pair(0, 1)["semantic"] > 0.99 and sig.pair(0, 3)["semantic"] < 0.01
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        sig = build_signals(cat, weights=Weights(semantic=1.0))
+        assert "semantic" not in sig.active
+        assert any("semantic signal asked for" in n for n in sig.notes)
+
+
+def test_retired_codes_are_left_out():
+    from codekit.model import replace
+    from codekit.propose.constraints import Constraints
+
+    cat = small_catalogue()
+    cat = cat.replace_codes([replace(c, status="retired") if c.code == "GR-3" else c for c in cat.codes])
+    p = propose(cat, small_log(), n_categories=2)
+    assert "GR-3" not in p.assignment and len(p.assignment) == 5
+    assert "1 retired code(s) left out of the proposal" in p.warnings
+    with pytest.raises(UsageError, match="the constraints name retired codes: 'GR-3'"):
+        propose(cat, constraints=Constraints(must_link=(("GR-3", "GR-1"),)))

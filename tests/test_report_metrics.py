@@ -64,6 +64,8 @@ routes:
     fields:
       branch_size: {from: size, map: {small: SM, large: LG}}
       trunk_damage: {from: trunk, map: {'yes': Y, 'no': N}}
+    dropped:
+      prop_type: Parks are City land.
   - when: {where: private}
     referral:
       to: The property owner
@@ -96,6 +98,8 @@ routes:
     code: GRAF-CITY
     fields:
       surface: {constant: wall}
+    dropped:
+      property_type: Crews see the property on site.
   - when: {hateful: 'no', 'on': pole}
     referral:
       to: The pole's owner
@@ -118,10 +122,11 @@ def small_catalogue(name_of_graffiti: str = "TS Graffiti City Asset") -> Catalog
                                         _f("comments", datatype="text", required=False, prompt="Additional details"))),
         ServiceCode("PARK-TREE", "PFR Park Tree", division="Parks", section="Park Operations", volume=100,
                     fields=(_f("branch_size", ["SM", "LG"]), _f("trunk_damage", ["Y", "N"]),
-                            _f("prop_type", ["House", "Apartment", "Business"], prompt="Property type"))),
+                            _f("prop_type", ["House", "Apartment", "Business"], prompt="Property type", required=False))),
         ServiceCode("GRAF-CITY", name_of_graffiti, division="Transportation", section="Road Ops", volume=0,
                     fields=(_f("surface", ["wall"], required=False),
-                            _f("property_type", ["house", "apartment", "business"], prompt="What type of property?"))),
+                            _f("property_type", ["house", "apartment", "business"], prompt="What type of property?",
+                               required=False))),
         ServiceCode("OLD-TREE", "FOR - Old tree code", division="Urban Forestry", status="retired"),
     ])
 
@@ -225,3 +230,14 @@ def test_question_bank_on_the_sample_finds_the_planted_variants():
     for pair in ({"property_type", "prop_type"}, {"collection_day", "coll_day"}, {"time_of_day", "tod"}):
         assert any(pair <= g for g in groups), pair
     assert qb == question_bank(sample_catalogue())  # deterministic
+
+
+def test_fields_a_route_leaves_unfilled_still_count_as_questions(small):
+    """A draft route that fills nothing still asks every operational field of its code."""
+    from codekit.report.metrics import steps_after
+    from codekit.taxonomy.model import PublicCategory, Route, Taxonomy
+
+    draft = Taxonomy([PublicCategory(id="park-tree", label="Park tree", groups=("Parks",),
+                                     routes=(Route(code="PARK-TREE"),))])
+    a = steps_after(draft, small[1])["PARK-TREE"]
+    assert (a["choices"], a["routing_questions"], a["unfilled_fields"], a["steps"]) == (0, 0, 3, 3)

@@ -76,6 +76,8 @@ routes:
     referral:
       to: The property owner
       message: Trees on private property are the owner's responsibility.
+merged:
+  - {code: TREE-STREET-2, into: TREE-STREET, reason: near-duplicate of TREE-STREET}
 """
 
 GRAFFITI = """\
@@ -127,7 +129,9 @@ def small_catalogue(extra=()) -> Catalogue:
         ServiceCode("TREE-STREET", "FOR - Tree Maint Street", division="Urban Forestry", section="Street Trees",
                     ctl_level=2, sla_days=10,
                     fields=(_f("branch_size", ["SM", "LG"]), _f("comments", datatype="text", required=False))),
-        ServiceCode("PARK-TREE", "PFR Park Tree", division="Parks", section="Park Operations", ctl_level=2,
+        ServiceCode("TREE-STREET-2", "Street Tree Maint (dup)", division="Urban Forestry", section="Street Trees",
+                    ctl_level=2, fields=(_f("branch_size", ["SM", "LG"]),)),
+        ServiceCode("PARK-TREE", "PFR Park Tree", division="Parks", section="Park Operations", ctl_level=2, milestones=("Received", "Assigned", "Completed"),
                     fields=(_f("branch_size", ["SM", "LG"]), _f("trunk_damage", ["Y", "N"]))),
         ServiceCode("GRAF-CITY", "TS Graffiti City Asset", division="Transportation", section="Road Ops",
                     fields=(_f("surface", ["wall"], required=False),)),
@@ -202,9 +206,17 @@ MUTATIONS = [
      "    division: Parks\n    section: Street Trees", None, "division: Parks", "TREE-EMERG"),
     ("ctl-mismatch", "tree", "    ctl_level: 2\n    sla_days: 1", "    ctl_level: 3\n    sla_days: 1", None,
      "ctl_level: 3", "TREE-EMERG"),
+    ("milestones", "tree", "ctl_level: 2\nquestions:", "ctl_level: 2\nmilestones: [Received, Done]\nquestions:",
+     ("ctl-mismatch",), "milestones: [Received, Done]", "PARK-TREE"),
     ("sla-mismatch", "tree", "    sla_days: 1", "    sla_days: 3", None, "sla_days: 3", "TREE-EMERG"),
     ("proof-failed", "tree", "{from: trunk, map: {'yes': Y, 'no': N}}", "{from: size, map: {small: N, large: Y}}",
      None, "- when: {where: park}", "PARK-TREE"),
+    ("merge-division-mismatch", "tree", "into: TREE-STREET,", "into: PARK-TREE,", ("division-mismatch",),
+     "{code: TREE-STREET-2", "TREE-STREET-2"),
+    ("merge-field-dropped", "tree", "{code: TREE-STREET-2, into: TREE-STREET,", "{code: TREE-STREET-2, into: GRAF-CITY,",
+     ("field-dropped", "division-mismatch"), "{code: TREE-STREET-2", "TREE-STREET-2"),
+    ("merge-removed", "tree", "merged:\n  - {code: TREE-STREET-2, into: TREE-STREET, reason: near-duplicate of TREE-STREET}\n",
+     "", ("code-unreachable",), None, "TREE-STREET-2"),
     # a route now reaches a retired code: that, and the active code it reached is lost
     ("route-retired-code", "graffiti", "code: GRAF-CITY\n    fields:\n      surface: {constant: wall}\n",
      "code: OLD-TREE\n", ("code-unreachable", "route-retired-code"), "code: OLD-TREE", "OLD-TREE"),
@@ -223,6 +235,8 @@ def test_mutation_gives_exactly_that_finding(tmp_path, ftype, which, old, new, t
     res, report = validate_json(tax, cat)
     assert res.exit_code == 1, res.stderr
     assert sorted(f["type"] for f in report["findings"]) == sorted(types or [ftype]), report["findings"]
+    ftype = {"merge-division-mismatch": "division-mismatch", "merge-field-dropped": "field-dropped",
+             "merge-removed": "code-unreachable", "milestones": "ctl-mismatch"}.get(ftype, ftype)
     f = next(f for f in report["findings"] if f["type"] == ftype)
     assert f["code"] == code
     if needle is None:
@@ -272,3 +286,19 @@ def test_sampling_is_seeded_and_reported(tmp_path):
     assert small["combinations_total"] == 9 and small["codes_sampled"] == 3  # all but GRAF-CITY (1)
     assert small["combinations_checked"] == 4 and small["sample_limit"] == 1 and small["seed"] == 5
     assert validate(tax, cat, sample_limit=1, seed=5).to_dict() == validate(tax, cat, sample_limit=1, seed=5).to_dict()
+
+
+def test_excluded_values_are_not_lost_but_declared(tmp_path):
+    from codekit.validate import validate
+
+    # PARK-TREE's trunk_damage 'Y' is never produced: a finding, unless excluded with a reason
+    broken = TREE.replace("{from: trunk, map: {'yes': Y, 'no': N}}", "{from: trunk, map: {'yes': N, 'no': N}}")
+    tax, cat = write_fixture(tmp_path, tree=broken)
+    assert [f.type for f in validate(tax, cat).findings] == ["pick-value-unreachable"]
+    declared = TREE.replace("{from: trunk, map: {'yes': Y, 'no': N}}",
+                            "{from: trunk, map: {'yes': N, 'no': N}, excluded: {Y: Damaged trunks go to the emergency line}}")
+    (tmp_path / "b").mkdir()
+    tax, cat = write_fixture(tmp_path / "b", tree=declared)
+    report = validate(tax, cat)
+    assert report.ok, report.findings
+    assert report.stats["proof"]["combinations_excluded"] == 2  # (SM, Y) and (LG, Y)

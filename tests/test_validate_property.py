@@ -228,7 +228,7 @@ def brute_force_ok(cat: Catalogue, tax: Taxonomy) -> bool:
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(worlds())
 def test_validate_agrees_with_brute_force(world):
     cat, tax = world

@@ -23,6 +23,7 @@ def _generator():
     return mod
 
 
+@pytest.mark.slow
 def test_bundled_taxonomy_passes_validation():
     res = run_cli("validate", str(TAXONOMY), "--json")
     report = json.loads(res.stdout)

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from codekit.cli._common import (
-    CATALOGUE_ARG, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, PRESET_OPTION,
+    CATALOGUE_ARG, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION,
     app, console, emit_json, err_console, load_inputs, progress,
 )
 
@@ -23,17 +23,20 @@ def propose(
         None, "--out", "-o", help="Write the draft taxonomy/ here (one YAML per category). Omit to only print."
     ),
     strategy: str = typer.Option("agglomerative", "--strategy", help="agglomerative or community."),
+    linkage: str = typer.Option(
+        "average", "--linkage", help="Agglomerative linkage: average (default) or ward (more even category sizes)."
+    ),
     categories: Optional[int] = typer.Option(None, "--categories", "-n", help="Target number of categories."),
     threshold: Optional[float] = typer.Option(
         None, "--threshold", help="Distance threshold in [0, 1] (default 0.7 when --categories is not given)."
     ),
     max_size: Optional[int] = typer.Option(None, "--max-size", help="No category larger than this."),
     constraints: Optional[Path] = typer.Option(
-        None, "--constraints", help="YAML file with must_link / cannot_link pairs (see docs/propose.md)."
+        None, "--constraints", help="YAML file with must_link / cannot_link pairs (format: codekit.propose.constraints)."
     ),
     weight: Optional[list[str]] = typer.Option(
         None, "--weight", "-w",
-        help="Signal weight NAME=VALUE (repeatable): text, description, hierarchy, confusion, fields, "
+        help="Signal weight NAME=VALUE (repeatable): text, keywords, description, hierarchy, confusion, fields, "
         "division, section, semantic.",
     ),
     against: Optional[str] = typer.Option(
@@ -42,7 +45,7 @@ def propose(
     seed: int = typer.Option(311, "--seed", help="Seed of the clustering and of the bundled sample city."),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
-    preset: Optional[str] = PRESET_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
     force: bool = typer.Option(False, "--force", help="Replace a non-empty --out folder."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -62,11 +65,11 @@ def propose(
         raise UsageError(f"the output folder {out} is not empty", path=out,
                          hint="choose an empty or new folder, or pass --force to replace it")
     with progress("proposing", total=None, enabled=not as_json) as advance:
-        cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, preset=preset,
+        cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
                                seed=seed, advance=advance)
         result = run_propose(
             cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
-            constraints=cons, weights=weights, against=against, seed=seed, progress=advance,
+            constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
         )
         written = []
         if out is not None:
@@ -144,7 +147,7 @@ def confusion(
     seed: int = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given)."),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
-    preset: Optional[str] = PRESET_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The confusion graph from the error log: which codes are re-coded or transferred to which,
@@ -155,7 +158,7 @@ def confusion(
     if catalogue is not None and errors is None:
         raise UsageError("codekit confusion needs an error log", hint="pass --errors LOG (or no catalogue for the sample city)")
     with progress("building the confusion graph", total=None, enabled=not as_json) as advance:
-        cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, preset=preset,
+        cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
                                seed=seed, advance=advance)
         result = confusion_report(log, cat, top=top, graphml=graphml, json_path=graph_json)
     if as_json:

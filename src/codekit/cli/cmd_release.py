@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json, err_console, progress
+from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
 
 _OUTPUTS = ("table", "markdown", "html", "json", "tdf")
 
@@ -48,19 +48,20 @@ def release(
             from codekit.cli.cmd_validate import render
 
             render(e.report)
-            err_console().print(f"Error: {e}", markup=False)
-        raise typer.Exit(1)
+            sys.stderr.write(f"Error: {e}\n")
+        raise typer.Exit(1) from None
     if as_json:
         emit_json({"released": True, **result.to_dict()})
         return
     since = f" ({result.level} changes since {result.previous})" if result.previous else " (first release)"
-    console().print(f"Released {result.version}{since} to {result.path}: {len(result.files)} files", markup=False)
+    console().print(f"Released {result.version}{since} to {result.path}: {len(result.files)} files", markup=False,
+                    soft_wrap=True)
 
 
 @app.command()
 def diff(
-    a: Path = typer.Argument(..., help="The older side: a release folder (dist/<version>) or a taxonomy folder."),
-    b: Path = typer.Argument(..., help="The newer side: a release folder or a working taxonomy folder."),
+    a: Path = typer.Argument(..., metavar="A", help="The older side: a release folder (dist/<version>) or a taxonomy folder."),
+    b: Path = typer.Argument(..., metavar="B", help="The newer side: a release folder or a working taxonomy folder."),
     catalogue: Optional[Path] = typer.Option(
         None, "--catalogue", "-c", help="Catalogue for a taxonomy-folder side. Default: the bundled sample city.",
     ),

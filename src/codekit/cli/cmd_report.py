@@ -58,13 +58,18 @@ def report(
     h = data["headline"]
     con = console()
     con.print(
-        f"[bold]{h['active_codes']:,} active codes -> {h['categories']:,} public categories[/bold]; steps "
-        f"{h['steps_before']} -> {h['steps_after']} (weighted); "
+        f"[bold]{h['active_codes']:,} active codes -> {h['categories']:,} public categories[/bold]; steps to submit "
+        f"{_one(h['steps_before'])} -> {_one(h['steps_after'])}, options read {_one(h['options_before'])} -> "
+        f"{_one(h['options_after'])} (volume-weighted); "
         + ("validation not run" if h["validation_ok"] is None else
            "validation passed" if h["validation_ok"] else f"{h['n_findings']:,} validation findings")
     )
     for kind, path in written.items():
         con.print(f"wrote {kind} to {path}")
+
+
+def _one(x) -> str:
+    return "n/a" if x is None else f"{x:.1f}"
 
 
 @app.command()

@@ -95,8 +95,9 @@ def routes(
     path = write_routing_table(df, out)
     summary = {"out": str(path), "rows": df.height, "categories": len(tax),
                "codes": int(df["code"].n_unique() - (1 if df["code"].null_count() else 0)),
-               "referrals": int((df["target"] == "referral").sum())}
+               "referral_rows": int((df["target"] == "referral").sum())}
     if as_json:
         emit_json(summary)
     else:
-        console().print(f"Wrote {summary['rows']} routes of {summary['categories']} categories to {path}")
+        console().print(f"Wrote {summary['rows']} rows (answer combinations) of {summary['categories']} categories, "
+                        f"reaching {summary['codes']} codes, to {path}")

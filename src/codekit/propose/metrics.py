@@ -132,11 +132,12 @@ def proposal_metrics(
         spans[lab] = len(divs)
         questions[lab] = routing_questions(len(mem), max_options)
     qs = list(questions.values())
-    divisions = [c.division for c in codes]
-    sections = [c.section for c in codes]
+    divisions = sorted({c.division for c in codes})
+    sections = sorted({c.section for c in codes})
     jargon = []
+    code_set = frozenset(c.code.lower() for c in codes)
     for lab, text in sorted((category_labels or {}).items()):
-        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=[c.code for c in codes])
+        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=code_set)
         if flags:
             jargon.append({"category": lab, "label": text, "reasons": flags})
     out: dict[str, Any] = {

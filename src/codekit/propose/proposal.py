@@ -102,9 +102,25 @@ def propose(
     from codekit.propose.strategies import make_strategy
 
     step = progress or (lambda *a, **k: None)
+    if linkage not in ("average", "ward"):
+        raise UsageError(f"unknown linkage {linkage!r}", expected="average or ward", found=repr(linkage))
     if len(catalogue) == 0:
         raise UsageError("the catalogue has no codes", hint="check the input file")
     cons = (constraints or Constraints()).merged(n_categories=n_categories, threshold=threshold, max_size=max_size)
+    retired = [c.code for c in catalogue.codes if not c.active]
+    if retired:
+        named = sorted({c for g in cons.must_link for c in g} | {c for p in cons.cannot_link for c in p})
+        if named:
+            cons.check(catalogue.code_ids)  # unknown codes first, with file and line
+        bad = [c for c in named if c in set(retired)]
+        if bad:
+            raise UsageError(
+                "the constraints name retired codes: " + ", ".join(repr(b) for b in bad),
+                path=cons.source or None, hint="retired codes are not proposed; remove them from the constraints",
+            )
+        catalogue = catalogue.replace_codes([c for c in catalogue.codes if c.active])
+        if len(catalogue) == 0:
+            raise UsageError("every code of the catalogue is retired", hint="nothing to propose")
     codes = catalogue.code_ids
     cons.check(codes)
     weights = weights or Weights()
@@ -146,6 +162,8 @@ def propose(
     est.fit(sig)
     labels = [int(x) for x in est.labels_]
     warnings = list(sig.notes or []) + list(est.warnings_) + notes
+    if retired:
+        warnings.append(f"{len(retired)} retired code(s) left out of the proposal")
 
     step(1, description="labelling and measuring")
     by_cat: dict[int, list[int]] = {}
@@ -153,8 +171,9 @@ def propose(
         by_cat.setdefault(lab, []).append(i)
     cats: list[Category] = []
     used_ids: Counter = Counter()
-    divisions = [c.division for c in catalogue.codes]
-    sections = [c.section for c in catalogue.codes]
+    divisions = sorted({c.division for c in catalogue.codes})
+    sections = sorted({c.section for c in catalogue.codes})
+    code_set = frozenset(c.lower() for c in codes)
     for lab in sorted(by_cat):
         idx = by_cat[lab]
         mem = [catalogue.codes[i] for i in idx]
@@ -176,7 +195,7 @@ def propose(
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
             routing_questions=routing_questions(len(mem), max_options),
-            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=codes),
+            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set),
         ))
     metrics = proposal_metrics(
         catalogue, labels, edges=edges, category_labels={c.number: c.label for c in cats}, max_options=max_options,
@@ -196,6 +215,7 @@ def propose(
         "against": against,
         "catalogue": catalogue.source,
         "error_log": str(getattr(log, "source", "") or "") if log is not None else None,
+        "retired_left_out": len(retired),
     }
     return Proposal(
         catalogue=catalogue, labels=labels, categories=cats, metrics=metrics, params=params,

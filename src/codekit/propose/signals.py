@@ -433,7 +433,7 @@ def build_signals(
             ok = _known(v[1]) if isinstance(v, tuple) else _known(v)
             vals.append({str(v): 1.0} if ok else {})
         has = np.array([bool(v) for v in vals])
-        if has.sum() >= 2 and len({next(iter(v)) for v in vals if v}) >= 1:
+        if has.sum() >= 2 and len({next(iter(v)) for v in vals if v}) >= 2:  # one value says nothing
             blocks[name] = _normalise_rows(DictVectorizer(sort=True).fit_transform(vals))
             available[name] = has
 

@@ -8,9 +8,10 @@ spelling variants ("Pot hole" / "Pothole") and a hierarchy in their own text
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
-#: Common 311 abbreviations expanded before comparing names (documented in docs/propose.md).
+#: Common 311 abbreviations expanded before comparing names.
 ABBREVIATIONS: dict[str, str] = {
     "res": "residential",
     "resi": "residential",
@@ -99,6 +100,7 @@ def words(text: str, *, expand: bool = True) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """One normalised string: expanded, lower-case words joined by single spaces."""
     return " ".join(words(text))

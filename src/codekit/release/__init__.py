@@ -42,6 +42,15 @@ def load_side(path: Any, catalogue: Any = None):
     if not p.exists():
         raise InputError("no such release or taxonomy folder", path=str(p),
                          hint="give a release folder (dist/<version>) or a taxonomy folder")
+    if p.is_dir():
+        from codekit.errors import UsageError
+        from codekit.release.read import published_versions
+
+        versions = [v for v in published_versions(p) if is_release_dir(p / v)]
+        if versions:
+            raise UsageError("this is an output folder of releases, not one release", path=str(p),
+                             expected="a release folder", found=", ".join(versions),
+                             hint=f"give one of them, e.g. {p / versions[-1]}")
     if p.is_dir() and (p / "catalogue.json").exists():
         _load(p)  # a release folder without its manifest: refused with the reason
     _, _, doc = working_document(p, catalogue)

@@ -143,7 +143,7 @@ def _targets(doc: m.CatalogueRelease) -> dict[str, dict[str, list[str]]]:
     """category -> target ("code:X" / "referral:to") -> answer combinations reaching it (in order)."""
     out: dict[str, dict[str, list[str]]] = {}
     for r in doc.routing:
-        t = f"code:{r.code}" if r.code else f"referral:{r.referral_to}"
+        t = f"code:{r.code}" if r.code else (f"referral:{r.referral_to}" if r.target == "referral" else "none")
         out.setdefault(r.category, {}).setdefault(t, []).append(r.answers)
     return out
 
@@ -265,6 +265,10 @@ def diff_documents(a: m.CatalogueRelease, b: m.CatalogueRelease, *, a_name: str 
                                       ta[t], None))
             elif t not in ta:
                 if code in moved:
+                    continue
+                if t == "none":
+                    changes.append(Change("route-removed", f"category {new!r}: {len(tb[t])} answer combination(s) "
+                                          "reach no route (the taxonomy does not validate)", new, None, divs, None, tb[t]))
                     continue
                 changes.append(Change("route-added", f"category {new!r} now reaches {t}", new, code, tdivs, None, tb[t]))
             else:

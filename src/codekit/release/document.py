@@ -78,7 +78,7 @@ def _routing(taxonomy: Taxonomy, catalogue: Catalogue) -> list[m.RoutingRow]:
     rows = []
     for r in routing_rows(taxonomy, catalogue):
         d = {k: v for k, v in r.items() if k in keep}
-        d["target"] = d.get("target") or ("referral" if d.get("referral_to") else "code")
+        d["target"] = d.get("target") or "none"
         d["field_map"] = d.get("field_map") or "{}"
         rows.append(m.RoutingRow(**d))
     return rows

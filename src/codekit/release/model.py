@@ -142,7 +142,9 @@ class RoutingRow(_Strict):
     category: str
     category_label: str
     answers: str
-    target: Literal["code", "referral"]
+    target: Literal["code", "referral", "none"] = Field(
+        description="code or referral; none only in an unvalidated working taxonomy (no route matches)."
+    )
     code: Optional[str] = None
     code_name: Optional[str] = None
     division: Optional[str] = None

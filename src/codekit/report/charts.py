@@ -50,9 +50,8 @@ def _svg(plt, fig) -> str:
     text = buf.getvalue()
     i = text.find("<svg")
     text = text[i:]
-    # width/height in pt from matplotlib: keep the viewBox, let CSS scale it to the column
-    text = re.sub(r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
-                  lambda m: f'<svg{m.group(1)} width="{m.group(2)}pt" height="{m.group(3)}pt" role="img"', text, count=1)
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF boilerplate: not needed inline
+    text = text.replace("<svg ", '<svg role="img" ', 1)
     return text.strip() + "\n"
 
 

@@ -374,7 +374,7 @@ nav.toc{margin:12px 0 0;font-size:14px}
 nav.toc a{margin-right:14px;color:var(--accent);text-decoration:none;white-space:nowrap}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px;margin:16px 0}
 .card{border:1px solid var(--line);border-radius:8px;padding:10px 12px}
-.card .v{font-size:24px;font-weight:700}
+.card .v{font-size:22px;font-weight:700;white-space:nowrap}
 .card .k{font-size:12.5px;color:var(--muted)}
 .badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:700;font-size:13px}
 .badge.ok{background:#dafbe1;color:var(--ok)}.badge.bad{background:#ffebe9;color:var(--bad)}.badge.na{background:#eef1f4;color:var(--muted)}
@@ -584,6 +584,7 @@ def render_html(data: dict[str, Any]) -> str:
         ["menu choices", s["before"]["choices"]["weighted"], s["after"]["choices"]["weighted"]],
         ["questions", s["before"]["questions"]["weighted"], s["after"]["questions"]["weighted"]],
         ["\u2003of which routing questions", "", s["after"]["routing_questions"]["weighted"]],
+        ["\u2003of which fields the taxonomy does not fill yet", "", s["after"]["unfilled_fields"]["weighted"]],
         ["steps", s["before"]["steps"]["weighted"], s["after"]["steps"]["weighted"]],
         ["options read on the way", s["before"]["options_scanned"]["weighted"], s["after"]["options_scanned"]["weighted"]],
     ]

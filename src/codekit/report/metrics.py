@@ -9,7 +9,9 @@ group has more than one), answers the routing questions actually asked on the ro
 (dependent questions only when their ``ask_when`` holds), then the category's other questions that
 fill an operational field of the routed code (the remaining field questions). A question the category
 asks that fills nothing for the routed code is not counted in ``steps`` (a front-end asks it only where
-it is used); it is reported as ``unused_questions``, a hint for taxonomy editors.
+it is used); it is reported as ``unused_questions``, a hint for taxonomy editors. An operational field of
+the routed code that the route neither fills nor drops (a draft from ``codekit propose`` fills none) is
+still to be asked: it counts as one question (``unfilled_fields``), so a draft is not flattered.
 
 ``steps = choices + questions``. Per code, the *after* figure is the shortest route to it (a code that
 several answer combinations reach counts its easiest one). Averages are given plain and weighted by
@@ -109,16 +111,20 @@ def steps_after(taxonomy, catalogue: Catalogue | None = None) -> dict[str, dict[
             feeds = {f.source for _, f in route.fields if f.source}
             fq = sum(1 for q in others if q.key in feeds and is_asked(q, answers))
             unused = sum(1 for q in others if q.key not in feeds and is_asked(q, answers))
+            sc = catalogue.get(str(route.code)) if catalogue is not None else None
+            handled = {k for k, _ in route.fields} | {k for k, _ in route.dropped}
+            unfilled = sum(1 for f in sc.fields if f.variable and f.key not in handled) if sc is not None else 0
             opts = scanned + sum(len(q.values) for q in routing if answers.get(q.key) is not None)
             rec = {
                 "category": cat.id,
                 "choices": choices,
                 "routing_questions": rq,
                 "field_questions": fq,
+                "unfilled_fields": unfilled,
                 "unused_questions": unused,
-                "questions": rq + fq,
+                "questions": rq + fq + unfilled,
                 "options_scanned": opts,
-                "steps": choices + rq + fq,
+                "steps": choices + rq + fq + unfilled,
             }
             prev = out.get(route.code)
             if prev is None:
@@ -187,8 +193,8 @@ def intake_steps(taxonomy, catalogue: Catalogue) -> dict[str, Any]:
         "n_unreached": len(rows) - len(reached),
         "weighted_by": "volume" if has_volume else "none (no volumes: every code weighs 1)",
         "before": {f: side("before", f) for f in ("choices", "questions", "steps", "options_scanned")},
-        "after": {f: side("after", f) for f in ("choices", "routing_questions", "field_questions", "questions",
-                                                  "steps", "options_scanned", "unused_questions")},
+        "after": {f: side("after", f) for f in ("choices", "routing_questions", "field_questions", "unfilled_fields",
+                                                  "questions", "steps", "options_scanned", "unused_questions")},
     }
     bw, aw = summary["before"]["steps"]["weighted"], summary["after"]["steps"]["weighted"]
     summary["steps_reduction"] = round(1 - aw / bw, 4) if bw and aw is not None else None

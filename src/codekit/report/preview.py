@@ -37,7 +37,7 @@ def load_preview_data(source: str | Path, catalogue: Any = None) -> dict[str, An
         raise InputError("not a release or a taxonomy folder", path=str(src),
                          hint="give a release folder (dist/<version>/), its catalogue.json, or a taxonomy folder")
     _name, doc = load_side(folder, catalogue)
-    return preview_data(doc.model_dump(mode="json"), source=str(src))
+    return preview_data(doc.model_dump(mode="json"), source=str(folder))
 
 
 def preview_data(doc: dict[str, Any], *, source: str = "") -> dict[str, Any]:

@@ -185,6 +185,10 @@ def collect_facts(taxonomy: Taxonomy, catalogue: Catalogue) -> Facts:
                 "stated_ctl": stated_ctl if sc is not None and sc.ctl_level is not None else None,
                 "ctl_level": sc.ctl_level if sc else None,
                 "stated_sla": r.sla_days, "sla_days": sc.sla_days if sc else None,
+                "stated_milestones": (" | ".join(cat.milestones) if cat.milestones and sc is not None
+                                      and sc.milestones else None),
+                "milestones": " | ".join(sc.milestones) if sc is not None and sc.milestones else None,
+                "milestones_line": cat.line_of("milestones"),
                 "ctl_from": "route" if r.ctl_level is not None else "category",
             })
             if sc is None or not matched:  # a dead route loses nothing: route-unreachable says it all
@@ -239,6 +243,8 @@ def findings_from_suite(facts: Facts, failed: dict[tuple[str, str, str], list[in
                 line = r[_LINE_COLUMN[chk.finding]] if chk.finding in _LINE_COLUMN else r["line"]
                 if chk.finding == "division-mismatch" and "section" in chk.column:
                     line = r["section_line"]
+                if chk.finding == "ctl-mismatch" and "milestones" in chk.column:
+                    line = r["milestones_line"]
                 add(Finding(chk.finding, msg, r["file"], line, r["category"], r["code"], div))
         elif chk.table == "fields":
             for i in idx:
@@ -290,6 +296,9 @@ def _route_message(kind: str, r: dict[str, Any], column: str) -> str:
         what = "section" if "section" in column else "division"
         return (f"route to {r['code']} states {what} {r['stated_' + what]!r}, but the code's {what} is "
                 f"{r[what]!r}")
+    if kind == "ctl-mismatch" and "milestones" in column:
+        return (f"category shows the milestones {r['stated_milestones']!r}, but {r['code']} reports "
+                f"{r['milestones']!r}")
     if kind == "ctl-mismatch":
         return (f"{r['ctl_from']} shows Closing-the-Loop level {r['stated_ctl']}, but {r['code']} is level "
                 f"{r['ctl_level']}")

@@ -22,7 +22,7 @@ FINDING_TYPES: dict[str, str] = {
     "pick-value-unreachable": "an allowed value of a code's pick-list no answer can produce",
     "optional-field-dropped-without-reason": "an optional field neither filled nor dropped with a reason",
     "division-mismatch": "a route's stated division or section is not the code's",
-    "ctl-mismatch": "the Closing-the-Loop level shown is not the code's",
+    "ctl-mismatch": "the Closing-the-Loop level or milestones shown are not the code's",
     "sla-mismatch": "the route's stated SLA is not the code's",
     "proof-failed": "answers that should reproduce a code's field values route elsewhere or produce other values",
 }

@@ -52,6 +52,7 @@ def checks(code_set: list[str]) -> list[Check]:
         _pair("routes", "stated_division", "division", "division-mismatch"),
         _pair("routes", "stated_section", "section", "division-mismatch"),
         _pair("routes", "stated_ctl", "ctl_level", "ctl-mismatch"),
+        _pair("routes", "stated_milestones", "milestones", "ctl-mismatch"),
         _pair("routes", "stated_sla", "sla_days", "sla-mismatch"),
         # per answer combination
         Check("combinations", "ExpectColumnValuesToBeInSet", "n_matches", (("value_set", [1]),), "route-determinism"),
