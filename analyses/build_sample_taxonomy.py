@@ -93,6 +93,9 @@ PROMPTS = {
     "noise": "What is making the noise?", "litter": "What is the problem?",
 }
 
+#: field questions reworded where the family's own question already asks something close
+FIELD_PROMPTS = {"graffiti_surface": "What kind of surface is it painted on?"}
+
 #: plain labels for variant tokens (default: the token with dashes as spaces, capitalised)
 TOKENS = {
     "res": "A house", "multi-res": "An apartment or condo building", "non-res": "A business",
@@ -376,7 +379,7 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
                 if qid not in field_questions:
                     bank = voc.Q.get(qid)
                     if bank is not None:
-                        prompt = bank.wordings[0].prompt
+                        prompt = FIELD_PROMPTS.get(qid, bank.wordings[0].prompt)
                         canon = bank.values
                     else:
                         prompt, canon = of.prompt or of.key, values

@@ -66,6 +66,15 @@ def _shared_words(names: list[str], limit: int = 5) -> list[str]:
     return [w for w, c in sorted(df.items(), key=lambda kv: (-kv[1], kv[0])) if c >= need][:limit]
 
 
+def _reason_kind(reason: str) -> str:
+    """The kind of a merge reason: "near-duplicate of X (...)" -> "near-duplicate"."""
+    text = " ".join(str(reason or "").split())
+    for sep in (" of ", ":", ";", "("):
+        if sep in text:
+            text = text.split(sep, 1)[0]
+    return text.strip()[:60] or "no reason given"
+
+
 def _category_codes(cat) -> list[str]:
     """Codes a category reaches (routes, referral routes recording a code, merged codes), in order."""
     seen: dict[str, None] = {}
@@ -166,6 +175,8 @@ def build_report(
             "n_routes": len(cat.routes),
             "n_referrals": sum(1 for r in cat.routes if r.referral is not None),
             "n_merged": len(getattr(cat, "merged", ())),
+            "merged_reasons": sorted(Counter(_reason_kind(mg.reason) for mg in getattr(cat, "merged", ())).items(),
+                                     key=lambda kv: (-kv[1], kv[0]))[:3],
             "volume": sum(m.volume or 0 for m in members),
             "divisions": dict(sorted(divs.items())),
             "shared_words": _shared_words([m.name for m in members]),
@@ -186,6 +197,9 @@ def build_report(
             why.append(f"{c['confusion_within']:,} re-coded/transferred events between them")
         if c["shared_fields"]:
             why.append("same operational fields: " + ", ".join(c["shared_fields"][:6]))
+        if c["n_merged"]:
+            why.append(f"{c['n_merged']} code(s) folded into another: "
+                       + ", ".join(f"{r} ({n})" for r, n in c["merged_reasons"]))
         if len(c["divisions"]) > 1:
             why.append(f"spans {len(c['divisions'])} divisions (a routing question tells them apart)")
         elif c["divisions"]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Any, Iterable
+from typing import Any
 
 from codekit.model import Catalogue, OperationalField, ServiceCode
 
