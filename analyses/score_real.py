@@ -3,7 +3,8 @@
     python analyses/score_real.py --shared ../shared --out analyses/real_scores.md
 
 For each real list that carries a grouping (../shared/data/real): codekit's default strategy
-(``codekit propose --categories K --against COLUMN``), codekit's community strategy, and two plain
+(``codekit propose --categories K --against COLUMN``), the Ward linkage option, codekit's community
+strategy, and two plain
 baselines, each given the true number of groups K:
 
 - TF-IDF words + agglomerative clustering
@@ -90,14 +91,18 @@ def score_set(path: Path, column: str):
     truth = column_values(cat, column)
     k = len({t for t in truth if t})
     rows = {}
-    for strategy in ("agglomerative", "community"):
+    for title, strategy, linkage in (
+        ("codekit agglomerative (default)", "agglomerative", "average"),
+        ("codekit --linkage ward", "agglomerative", "ward"),
+        ("codekit community", "community", "average"),
+    ):
         t0 = time.perf_counter()
-        p = propose(cat, strategy=strategy, n_categories=k, against=column, seed=0)
+        p = propose(cat, strategy=strategy, n_categories=k, against=column, seed=0, linkage=linkage)
         s = dict(p.against)
         s["variant"] = "default weights" + ("; " + "; ".join(w for w in p.warnings if "switched off" in w)
                                             if any("switched off" in w for w in p.warnings) else "")
         s["seconds"] = round(time.perf_counter() - t0, 2)
-        rows[f"codekit {strategy}" + (" (default)" if strategy == "agglomerative" else "")] = s
+        rows[title] = s
     rows.update(baselines(cat, k, truth))
     return cat, k, rows
 
@@ -123,6 +128,7 @@ def sample_rows():
         ("codekit default (threshold 0.7), with the log", dict(edges=edges)),
         (f"codekit --categories {k}, with the log", dict(edges=edges, n_categories=k)),
         (f"codekit --categories {k}, no log", dict(n_categories=k)),
+        (f"codekit --linkage ward --categories {k}, with the log", dict(edges=edges, n_categories=k, linkage="ward")),
         (f"codekit community --categories {k}, with the log", dict(edges=edges, n_categories=k, strategy="community")),
     ):
         t0 = time.perf_counter()
@@ -194,6 +200,24 @@ def main(argv=None) -> int:
         lines.append(f"| {name} | | | skipped | | | | {why} |")
     lines += ["", "Default beats both baselines (ARI and AMI): "
               + ", ".join(f"{n}: {'yes' if w else 'no'}" for n, w in summary), ""]
+    lines += [
+        "Reading the table honestly:",
+        "",
+        "- codekit's default wins where the names carry structure: Toronto (hierarchy inside names, split",
+        "  compounds, abbreviations, the division as a weak signal) and DC (descriptions and keywords as their own",
+        "  signals). It loses on the two short lists (Bloomington, 46 codes; Helsinki, 15): their names share",
+        "  almost no words with the other members of their group (\"Noise\", \"Fire Hazards\", \"Line of",
+        "  Sight\" under \"Hazards\"), average linkage then chains the few weak links into one large category, and a",
+        "  lexical method has nothing better to go on. Ward linkage (`--linkage ward`) keeps categories even",
+        "  and does better there (Bloomington AMI above both baselines) but is much worse on Toronto, whose",
+        "  largest section holds a third of the codes; the optional semantic signal is the route for such lists.",
+        "- The default weights were set on the sample city and then checked on these tables (section off and",
+        "  division low by default, so a public category follows the resident's problem, not the org chart);",
+        "  they were not searched per data set, but they were chosen with these numbers in view.",
+        "- Bloomington's \"Most Popular\" group (graffiti, potholes, app feedback, city performance) is a",
+        "  popularity shelf, not a topic, so no grouping by what the codes are about can recover it.",
+        "",
+    ]
 
     city, k, rows, base, family_share, n_retired = sample_rows()
     lines += [
@@ -205,16 +229,16 @@ def main(argv=None) -> int:
         "inside the category can absorb)."
         + (f" The true families absorb {family_share:.3f}." if family_share is not None else ""),
         "",
-        "| method | categories | absorbed | ARI | AMI | V-measure | seconds |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| method | categories | absorbed | ARI | AMI | V-measure |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for title, s in rows.items():
         lines.append(f"| {title} | {s['n_categories']} | {fmt(s['absorbed'])} | {fmt(s['ari'])} | {fmt(s['ami'])} | "
-                     f"{fmt(s['v_measure'])} | {s['seconds']} |")
+                     f"{fmt(s['v_measure'])} |")
     for title, s in base.items():
         for tag, r in (("plain", s), ("best variant", s["best"])):
             lines.append(f"| {title}, {tag} ({r['variant']}) | {r['n_categories']} | | {fmt(r['ari'])} | "
-                         f"{fmt(r['ami'])} | {fmt(r['v_measure'])} | |")
+                         f"{fmt(r['ami'])} | {fmt(r['v_measure'])} |")
     lines.append("")
     text = "\n".join(lines)
     out = Path(args.out)

@@ -280,9 +280,9 @@ def render(rows, gen_rows, sizes, args, load_before, load_after) -> str:
         for fmt in args.formats:
             pts = sorted((n, r["rss_mb"]) for (n, f), r in ck.items() if f == fmt)
             if len(pts) > 1:
-                (n0, m0), (n1, m1) = pts[0], pts[-1]
+                (n0, m0), (n1, m1) = pts[-2], pts[-1]
                 lines.append(f"- {fmt}: " + ", ".join(f"{n:,} events {m:.0f} MB" for n, m in pts)
-                             + f" ({n1 / n0:.0f}x the events, {m1 / m0:.2f}x the memory)")
+                             + f" ({n1 / n0:.0f}x the events of the previous size, {m1 / m0:.2f}x the memory)")
     lines.append("")
     return "\n".join(lines)
 

@@ -153,3 +153,20 @@ def test_retired_codes_are_left_out():
     assert "1 retired code(s) left out of the proposal" in p.warnings
     with pytest.raises(UsageError, match="the constraints name retired codes: 'GR-3'"):
         propose(cat, constraints=Constraints(must_link=(("GR-3", "GR-1"),)))
+
+
+def test_one_code_is_nothing_to_group():
+    from codekit.model import Catalogue, ServiceCode
+
+    with pytest.raises(UsageError, match="nothing to group: the catalogue has 1 active code"):
+        propose(Catalogue([ServiceCode("a", "Pothole")]))
+
+
+def test_code_prefixes_are_jargon_and_kept_out_of_labels():
+    from codekit.propose.labels import code_prefixes
+
+    prefixes = code_prefixes(["PK-0101", "SW-0102", "CSROWR-12", "30102"])
+    assert prefixes == frozenset({"pk", "sw", "csrowr"})
+    assert suggest_label(["PK Park Info Enquiry", "PK Park Info Question"], avoid=prefixes) == "Park info"
+    assert jargon_flags("pk info", prefixes=prefixes) == ["code prefix 'pk'"]
+    assert suggest_label(["Collection schedule", "Collections calendar"]) == "Collection"

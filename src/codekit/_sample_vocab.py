@@ -1143,7 +1143,7 @@ fam("storm-cleanup", "Storm clean-up", UF, TM, ("tree_size", "location_type", "n
 _enquiry_styles = ("{sec} - General Enquiry", "Info Request || {sec}", "{sec}: Information", "GEN INQ {abbr}-{j:02d}")
 fam("section-enquiry", "Question for a specific service", C311, CC, ("description",), [
     V(f"info/{DIVISION_PREFIX[d].lower()}/{j}", _enquiry_styles[(i + j) % 4].format(sec=sec, abbr=DIVISION_PREFIX[d], j=j + 1),
-      division=d, section=sec, pop=0.15, dims=(("division", DIVISION_PREFIX[d].lower()),))
+      division=d, section=sec, pop=0.15, dims=(("for_division", DIVISION_PREFIX[d].lower()),))
     for i, d in enumerate(SECTIONS) for j, sec in enumerate(SECTIONS[d]) if d != C311
 ], pop=1.5, sla=5, ctl=1, jargon=0.6, keywords=("question", "enquiry"), confused_with=("general-enquiry",))
 

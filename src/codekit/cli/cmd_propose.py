@@ -24,7 +24,9 @@ def propose(
     ),
     strategy: str = typer.Option("agglomerative", "--strategy", help="agglomerative or community."),
     linkage: str = typer.Option(
-        "average", "--linkage", help="Agglomerative linkage: average (default) or ward (more even category sizes)."
+        "auto", "--linkage",
+        help="Agglomerative linkage: auto (average or Ward, whichever partition has the higher silhouette), "
+        "average, or ward (more even category sizes).",
     ),
     categories: Optional[int] = typer.Option(None, "--categories", "-n", help="Target number of categories."),
     threshold: Optional[float] = typer.Option(
@@ -92,7 +94,7 @@ def render(data: dict) -> None:
     out.print(
         f"[bold]{m['n_codes']:,} codes -> {m['n_categories']:,} public categories[/bold] "
         f"(reduction {100 * m['reduction_ratio']:.1f}%, {m['codes_per_category']} codes per category; "
-        f"strategy {p['strategy']}, "
+        f"strategy {p['strategy']}" + (f" ({p['linkage_used']} linkage)" if p.get("linkage_used") else "") + ", "
         + (f"target {p['categories']}" if p["categories"] else f"threshold {p['threshold']}") + ")"
     )
     s = m["sizes"]

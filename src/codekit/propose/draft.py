@@ -107,7 +107,9 @@ def write_draft(proposal, out_dir: str | Path, *, force: bool = False) -> list[P
         for cat in sorted(proposal.categories, key=lambda c: c.id):
             write_category(category_for(cat, proposal.catalogue), tmp / f"{cat.id}.yaml")
             names.append(f"{cat.id}.yaml")
-        os.chmod(tmp, 0o755)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
             os.rmdir(old)

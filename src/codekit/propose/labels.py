@@ -56,21 +56,39 @@ def _sentence(words_: list[str]) -> str:
     return text[:1].upper() + text[1:] if text else ""
 
 
-def suggest_label(names: list[str], *, max_words: int = 4) -> str:
-    """A plain-language label from the names of a category's members."""
+def code_prefixes(codes) -> frozenset[str]:
+    """Lower-case letter prefixes of codes ("PK-0101" -> "pk", "CSROWR-12" -> "csrowr"): internal jargon."""
+    out = set()
+    for c in codes:
+        m = re.match(r"([A-Za-z]+)[-_ ]?\d", c or "")
+        if m:
+            out.add(m.group(1).lower())
+    return frozenset(out)
+
+
+def _stem(w: str) -> str:
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset()) -> str:
+    """A plain-language label from the names of a category's members (words in ``avoid`` left out)."""
     vocab: set[str] = set()
     for n in names:
         vocab.update(T.words(n))
-    toks = [_join_compounds(_label_words(n), vocab) for n in names]
+    toks = [[w for w in _join_compounds(_label_words(n), vocab) if w not in avoid] for n in names]
     if len(names) == 1 or not any(toks):
-        words_ = toks[0] if toks and toks[0] else T.words(names[0])
+        words_ = toks[0] if toks and toks[0] else [w for w in T.words(names[0]) if w not in avoid]
         return _sentence(words_[: max_words + 2]) or names[0]
     df: Counter = Counter()
     pos: dict[str, list[float]] = {}
+    surface: dict[str, Counter] = {}
     for t in toks:
-        for i, w in enumerate(dict.fromkeys(t)):
-            df[w] += 1
-            pos.setdefault(w, []).append(i / max(len(t), 1))
+        stems = [_stem(w) for w in t]
+        for i, st in enumerate(dict.fromkeys(stems)):
+            df[st] += 1
+            pos.setdefault(st, []).append(i / max(len(t), 1))
+        for w in t:
+            surface.setdefault(_stem(w), Counter())[w] += 1
     n = len(names)
     common = [w for w, c in df.items() if c >= max(2, (n + 1) // 2)]
     if not common:
@@ -78,11 +96,12 @@ def suggest_label(names: list[str], *, max_words: int = 4) -> str:
     common.sort(key=lambda w: (-df[w], w))
     chosen = common[:max_words]
     chosen.sort(key=lambda w: (sum(pos[w]) / len(pos[w]), w))
+    chosen = [min(surface[st].items(), key=lambda kv: (-kv[1], kv[0]))[0] for st in chosen]
     return _sentence(chosen) or names[0]
 
 
 def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterable[str] = (),
-                 codes: Iterable[str] = ()) -> list[str]:
+                 codes: Iterable[str] = (), prefixes: frozenset[str] = frozenset()) -> list[str]:
     """Why ``label`` may be internal jargon (empty list: none found).
 
     ``codes`` may be a frozenset of lower-case codes (faster when checking many labels)."""
@@ -101,4 +120,6 @@ def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterabl
             reasons.append(f"service code {tok!r}")
         elif _CODE_LIKE.fullmatch(tok) and not tok.isdigit():
             reasons.append(f"code-like token {tok!r}")
+        elif tok.lower() in prefixes:
+            reasons.append(f"code prefix {tok!r}")
     return list(dict.fromkeys(reasons))

@@ -135,9 +135,12 @@ def proposal_metrics(
     divisions = sorted({c.division for c in codes})
     sections = sorted({c.section for c in codes})
     jargon = []
+    from codekit.propose.labels import code_prefixes
+
     code_set = frozenset(c.code.lower() for c in codes)
+    prefixes = code_prefixes([c.code for c in codes])
     for lab, text in sorted((category_labels or {}).items()):
-        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=code_set)
+        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes)
         if flags:
             jargon.append({"category": lab, "label": text, "reasons": flags})
     out: dict[str, Any] = {

@@ -88,7 +88,7 @@ def propose(
     max_options: int = 7,
     progress: Callable[..., None] | None = None,
     edges: Any = None,
-    linkage: str = "average",
+    linkage: str = "auto",
 ) -> Proposal:
     """Propose public categories for ``catalogue`` (with the error ``log`` when given).
 
@@ -96,14 +96,14 @@ def propose(
     in ``constraints``. With ``against``, signals derived from that column are switched off and the
     proposal is scored against it.
     """
-    from codekit.propose.labels import jargon_flags, suggest_label
+    from codekit.propose.labels import code_prefixes, jargon_flags, suggest_label
     from codekit.propose.metrics import column_values, proposal_metrics, routing_questions, score_against
     from codekit.propose.signals import build_signals
     from codekit.propose.strategies import make_strategy
 
     step = progress or (lambda *a, **k: None)
-    if linkage not in ("average", "ward"):
-        raise UsageError(f"unknown linkage {linkage!r}", expected="average or ward", found=repr(linkage))
+    if linkage not in ("auto", "average", "ward"):
+        raise UsageError(f"unknown linkage {linkage!r}", expected="auto, average or ward", found=repr(linkage))
     if len(catalogue) == 0:
         raise UsageError("the catalogue has no codes", hint="check the input file")
     cons = (constraints or Constraints()).merged(n_categories=n_categories, threshold=threshold, max_size=max_size)
@@ -123,6 +123,9 @@ def propose(
             raise UsageError("every code of the catalogue is retired", hint="nothing to propose")
     codes = catalogue.code_ids
     cons.check(codes)
+    if len(codes) < 2:
+        raise UsageError(f"nothing to group: the catalogue has {len(codes)} active code",
+                         hint="propose needs at least two active codes")
     weights = weights or Weights()
     notes: list[str] = []
     truth = None
@@ -164,6 +167,8 @@ def propose(
     warnings = list(sig.notes or []) + list(est.warnings_) + notes
     if retired:
         warnings.append(f"{len(retired)} retired code(s) left out of the proposal")
+    if strategy == "community" and cons.threshold is not None:
+        warnings.append("--threshold applies to the agglomerative strategy only: community detection ignored it")
 
     step(1, description="labelling and measuring")
     by_cat: dict[int, list[int]] = {}
@@ -174,10 +179,11 @@ def propose(
     divisions = sorted({c.division for c in catalogue.codes})
     sections = sorted({c.section for c in catalogue.codes})
     code_set = frozenset(c.lower() for c in codes)
+    prefixes = code_prefixes(codes)
     for lab in sorted(by_cat):
         idx = by_cat[lab]
         mem = [catalogue.codes[i] for i in idx]
-        label = suggest_label([c.name for c in mem])
+        label = suggest_label([c.name for c in mem], avoid=prefixes)
         base = slug(label)
         used_ids[base] += 1
         cid = base if used_ids[base] == 1 else f"{base}-{used_ids[base]}"
@@ -195,7 +201,7 @@ def propose(
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
             routing_questions=routing_questions(len(mem), max_options),
-            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set),
+            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes),
         ))
     metrics = proposal_metrics(
         catalogue, labels, edges=edges, category_labels={c.number: c.label for c in cats}, max_options=max_options,
@@ -206,6 +212,8 @@ def propose(
     params = {
         "strategy": strategy,
         "linkage": linkage if strategy == "agglomerative" else None,
+        "linkage_used": getattr(est, "linkage_", None),
+        "silhouette": getattr(est, "silhouette_", None),
         "categories": cons.n_categories,
         "threshold": thr,
         "max_size": cons.max_size,

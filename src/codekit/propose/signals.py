@@ -265,11 +265,16 @@ class Signals:
         vocab = self.vocab["text_words"]
         need = 2 if len(members) > 1 else 1
         order = np.lexsort((np.arange(len(vocab)), -weight, -present))
-        out = []
+        out: list[str] = []
+        seen: set[str] = set()
         for t in order:
             if present[t] < need or len(out) >= top:
                 break
+            parts = set(vocab[t].split())
+            if parts <= seen:  # "abandoned car" after "abandoned" and "car" adds nothing
+                continue
             out.append(vocab[t])
+            seen |= parts
         return out
 
     def confusion_within(self, members: list[int]) -> int:

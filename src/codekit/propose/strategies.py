@@ -219,17 +219,25 @@ def constrained_average_linkage(
 
 
 class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
-    """Average-linkage agglomerative clustering on the combined distance (see the module docstring).
+    """Agglomerative clustering on the combined distance (see the module docstring).
 
     Parameters: ``n_categories`` or ``distance_threshold`` (default threshold 0.75 when neither is
     given), ``max_size``, ``must_link`` / ``cannot_link`` (lists of index groups / pairs),
-    ``n_neighbors`` (graph sparsity: None = all pairs, "auto" = all pairs up to 4,000 codes, else the
-    150 nearest of each code; without constraints the exact case runs in scipy's C average linkage), ``random_state`` (unused: the merge order is
-    deterministic; kept for the common contract).
+    ``linkage``: ``average``, ``ward``, or ``auto`` (the default): run average linkage (with the
+    threshold, when one is given, to fix the number of categories), then Ward linkage with the same
+    number, and keep the partition with the higher mean silhouette on the combined distance; a
+    label-free choice (average up to 4,000 codes only; above that, average).
+    ``n_neighbors`` (graph sparsity: None = all pairs, "auto" = all pairs up to 4,000 codes for the
+    unconstrained average linkage (scipy's C code) and 1,500 for the constrained merge, else the 150
+    nearest of each code), ``random_state`` (unused: the merge order is deterministic; kept for the
+    common contract).
+
+    Learned: ``labels_``, ``n_categories_``, ``linkage_`` (the linkage used), ``silhouette_`` (per
+    linkage tried, when ``auto`` compared them), ``warnings_``.
     """
 
     def __init__(self, n_categories=None, distance_threshold=None, max_size=None, must_link=(),
-                 cannot_link=(), linkage="average", n_neighbors="auto", random_state=0):
+                 cannot_link=(), linkage="auto", n_neighbors="auto", random_state=0):
         self.n_categories = n_categories
         self.linkage = linkage
         self.distance_threshold = distance_threshold
@@ -239,26 +247,55 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
         self.n_neighbors = n_neighbors
         self.random_state = random_state
 
-    def fit(self, X, y=None):
-        import numpy as np
-
-        thr = self.distance_threshold
-        if self.n_categories is None and thr is None:
-            thr = 0.75
+    def _one(self, X, linkage, n_categories, thr):
         n_all = X.n if hasattr(X, "knn_graph") else len(X)
         exact = self.n_neighbors is None or (self.n_neighbors == "auto" and n_all <= EXACT_LIMIT) or (
             isinstance(self.n_neighbors, int) and self.n_neighbors >= n_all - 1)
         plain = not self.must_link and not self.cannot_link and self.max_size is None
-        if exact and plain and self.linkage == "average" and n_all > 2:
-            labels, warns = _scipy_average(X, self.n_categories, thr)
+        if exact and plain and linkage == "average" and n_all > 2:
+            return _scipy_average(X, n_categories, thr)
+        n, r, c, v = _graph_of(X, self.n_neighbors)
+        return constrained_average_linkage(
+            n, r, c, v, n_clusters=n_categories, distance_threshold=thr, max_size=self.max_size,
+            must_link=self.must_link, cannot_link=self.cannot_link, linkage=linkage,
+        )
+
+    def fit(self, X, y=None):
+        import numpy as np
+
+        if self.linkage not in ("auto", "average", "ward"):
+            from codekit.errors import UsageError
+
+            raise UsageError(f"unknown linkage {self.linkage!r}", expected="auto, average or ward")
+        thr = self.distance_threshold
+        if self.n_categories is None and thr is None:
+            thr = 0.75
+        n_all = X.n if hasattr(X, "knn_graph") else len(X)
+        self.silhouette_ = None
+        if self.linkage != "auto":
+            labels, warns = self._one(X, self.linkage, self.n_categories, thr)
+            chosen = self.linkage
         else:
-            n, r, c, v = _graph_of(X, self.n_neighbors)
-            labels, warns = constrained_average_linkage(
-                n, r, c, v, n_clusters=self.n_categories, distance_threshold=thr, max_size=self.max_size,
-                must_link=self.must_link, cannot_link=self.cannot_link, linkage=self.linkage,
-            )
+            labels, warns = self._one(X, "average", self.n_categories, thr)
+            chosen = "average"
+            k = len(set(labels))
+            if 2 <= k < n_all - 1 and 3 <= n_all <= EXACT_LIMIT:
+                from sklearn.metrics import silhouette_score
+
+                ward, ward_warns = self._one(X, "ward", k, None)
+                S = X.similarity() if hasattr(X, "similarity") else np.asarray(X, dtype=np.float64)
+                D = 1.0 - (S + S.T) / 2.0
+                np.fill_diagonal(D, 0.0)
+                np.clip(D, 0.0, 1.0, out=D)
+                sil = {"average": float(silhouette_score(D, labels, metric="precomputed"))}
+                if len(set(ward)) >= 2:
+                    sil["ward"] = float(silhouette_score(D, ward, metric="precomputed"))
+                self.silhouette_ = {k_: round(v, 6) for k_, v in sil.items()}
+                if sil.get("ward", -2.0) > sil["average"]:
+                    labels, warns, chosen = ward, ward_warns, "ward"
         self.labels_ = np.asarray(labels, dtype=np.int64)
         self.n_categories_ = int(self.labels_.max() + 1) if len(labels) else 0
+        self.linkage_ = chosen
         self.warnings_ = warns
         return self
 

@@ -24,6 +24,7 @@ ABBREVIATIONS: dict[str, str] = {
     "prkg": "parking",
     "maint": "maintenance",
     "mgmt": "management",
+    "ops": "operations",
     "dept": "department",
     "recyc": "recycle",
     "recycling": "recycle",
