@@ -118,3 +118,19 @@ def test_unknown_strategy():
 
     with pytest.raises(UsageError, match="unknown strategy 'kmeans'"):
         make_strategy("kmeans")
+
+
+def test_auto_linkage_keeps_the_higher_silhouette():
+    S, truth = blocks((4, 3, 3))
+    est = AgglomerativeStrategy(n_categories=3).fit(S)
+    assert est.linkage_ in ("average", "ward") and set(est.silhouette_) == {"average", "ward"}
+    assert est.silhouette_[est.linkage_] == max(est.silhouette_.values())
+    assert same_partition(est.labels_, truth)
+    assert AgglomerativeStrategy(n_categories=3, linkage="ward").fit(S).silhouette_ is None
+
+
+def test_unknown_linkage():
+    from codekit.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown linkage 'single'"):
+        AgglomerativeStrategy(linkage="single").fit(blocks()[0])
