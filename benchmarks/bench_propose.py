@@ -6,8 +6,9 @@ Catalogues are synthetic scalings of the sample city: the sample catalogue of se
 side by side (codes prefixed by the seed), cut to the size, with 1,000,000 error events in all
 (each seed's log scaled down). Each size runs in a fresh process, so peak memory (max RSS) is per run.
 
-Measured: codekit's default (agglomerative; every pair up to 1,500 codes, then each code's 150
-nearest neighbours) with the log, and in the same process the baseline (TF-IDF words + scikit-learn
+Measured: codekit's default with the log (agglomerative, linkage auto: up to 4,000 codes scipy's average
+and Ward linkage on the dense combined distance, the one with the higher silhouette kept; above that
+average linkage over each code's 150 nearest neighbours), and in the same process the baseline (TF-IDF words + scikit-learn
 AgglomerativeClustering on the dense matrix, given codekit's number of categories). Times exclude
 generating the data.
 """

@@ -35,7 +35,7 @@ def test_sample_refuses_non_empty_folder(tmp_path):
     r = run_cli("sample", "--out", out, "--events", "100")
     assert r.exit_code == 2
     assert r.stderr == (f"Error: {out}: the output folder is not empty. "
-                        "choose another folder, or pass --force to replace the sample files in it\n")
+                        "Choose another folder, or pass --force to replace the sample files in it\n")
     assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
     r = run_cli("sample", "--out", out, "--events", "100", "--force")
     assert r.exit_code == 0, r.stderr
@@ -48,14 +48,14 @@ def test_sample_output_is_a_file(tmp_path):
     f.write_text("x")
     r = run_cli("sample", "--out", f, "--events", "10")
     assert r.exit_code == 2
-    assert r.stderr == f"Error: {f}: the output exists and is not a folder. name a folder\n"
+    assert r.stderr == f"Error: {f}: the output exists and is not a folder. Name a folder\n"
 
 
 def test_sample_bad_log_format(tmp_path):
     r = run_cli("sample", "--out", tmp_path / "x", "--log-format", "xlsx")
     assert r.exit_code == 2
     assert r.stderr == ("Error: unknown error-log format (expected parquet or csv, found 'xlsx'). "
-                        "use parquet (fast, small) or csv\n")
+                        "Use parquet (fast, small) or csv\n")
     assert not (tmp_path / "x").exists()
 
 
@@ -75,7 +75,7 @@ def test_convert_log(tmp_path):
     assert pl.read_parquet(dst).height == 800
     r = run_cli("convert-log", tmp_path / "c" / "errors.csv", dst)
     assert r.exit_code == 2
-    assert r.stderr == f"Error: {dst}: the output exists. pass --force to replace it, or name another file\n"
+    assert r.stderr == f"Error: {dst}: the output exists. Pass --force to replace it, or name another file\n"
     r = run_cli("convert-log", tmp_path / "c" / "errors.csv", dst, "--force")
     assert r.exit_code == 0 and "800 events" in r.stdout
 
@@ -90,7 +90,7 @@ def test_convert_log_bad_input(tmp_path):
     r = run_cli("convert-log", tmp_path / "nope.csv", tmp_path / "o.parquet")
     assert r.exit_code == 2
     assert r.stderr == (f"Error: {tmp_path / 'nope.csv'}: no such file. "
-                        "check the path, or run `codekit sample` to make sample files\n")
+                        "Check the path, or run `codekit sample` to make sample files\n")
     r = run_cli("convert-log", bad, tmp_path / "o.csv")
     assert r.exit_code == 2
     assert "the converted log must be a Parquet file" in r.stderr

@@ -148,7 +148,7 @@ def test_output_folder_instead_of_a_release(releases):
     assert r.exit_code == 2
     assert r.stderr == (
         f"Error: {releases['dist']}: this is an output folder of releases, not one release "
-        f"(expected a release folder, found 1.0.0, 2.0.0). give one of them, e.g. {releases['dist'] / '2.0.0'}\n"
+        f"(expected a release folder, found 1.0.0, 2.0.0). Give one of them, e.g. {releases['dist'] / '2.0.0'}\n"
     )
 
 

@@ -134,7 +134,7 @@ def test_missing_required_column(tmp_path):
     assert str(e.value) == (
         f"{p}, line 1: the error log lacks the required columns kind, submitted_code "
         "(expected timestamp, channel, kind, submitted_code, found event_id, timestamp, channel, code). "
-        "rename the columns to the canonical schema (docs/formats.md, 'Error logs')"
+        "Rename the columns to the canonical schema (docs/formats.md, 'Error logs')"
     )
 
 

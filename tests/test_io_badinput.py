@@ -34,21 +34,21 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 def test_missing_file(tmp_path):
     p = tmp_path / "nope.csv"
     assert _err(tmp_path, p) == (
-        f"Error: {p}: no such file. check the path, or run `codekit sample` to make sample files"
+        f"Error: {p}: no such file. Check the path, or run `codekit sample` to make sample files"
     )
 
 
 def test_directory_instead_of_file(tmp_path):
     d = tmp_path / "dir"
     d.mkdir()
-    assert _err(tmp_path, d) == f"Error: {d}: is a directory, not a file. name a file inside it"
+    assert _err(tmp_path, d) == f"Error: {d}: is a directory, not a file. Name a file inside it"
 
 
 def test_unknown_format_name(tmp_path):
     p = _write(tmp_path, "c.csv", "code,name\nA,Alpha\n")
     assert _err(tmp_path, p, "--format", "bogus") == (
         f"Error: unknown format 'bogus' (expected one of {KNOWN}, found 'bogus'). "
-        "name the format with --format (see `codekit formats`)"
+        "Name the format with --format (see `codekit formats`)"
     )
 
 
@@ -56,7 +56,7 @@ def test_undetectable_format(tmp_path):
     p = _write(tmp_path, "notes.txt", "hello world\n")
     assert _err(tmp_path, p) == (
         f"Error: {p}: cannot tell the format of the file (expected one of {KNOWN}, "
-        "found text that is not CSV, JSON, XML or YAML). name the format with --format (see `codekit formats`)"
+        "found text that is not CSV, JSON, XML or YAML). Name the format with --format (see `codekit formats`)"
     )
 
 
@@ -67,7 +67,7 @@ def test_unknown_output_suffix(tmp_path):
     assert r.stderr == (
         f"Error: {tmp_path / 'out.txt'}: cannot tell the output format from the file name "
         "(expected a name ending in .csv, .parquet, .pq, .yaml, .yml, found '.txt'). "
-        "end the output name with .csv, .parquet or .yaml\n"
+        "End the output name with .csv, .parquet or .yaml\n"
     )
 
 
@@ -95,7 +95,7 @@ def test_missing_required_column(tmp_path):
     p = _write(tmp_path, "c.csv", "code,title\nA,Alpha\n")
     assert _err(tmp_path, p) == (
         f"Error: {p}, line 1: missing required column 'name' (expected name, found columns 'code', 'title'). "
-        "rename the column in the header, or name the columns with --columns"
+        "Rename the column in the header, or name the columns with --columns"
     )
 
 
@@ -104,47 +104,47 @@ def test_missing_required_column_toronto(tmp_path):
     assert _err(tmp_path, p, "--format", "toronto-requests") == (
         f"Error: {p}, line 1: missing required column 'Section' for a Toronto 311 request file "
         "(expected Section, found columns 'Creation Date', 'Status', 'Service Request Type', 'Division', 'Ward'). "
-        "rename the column in the header, or name the columns with --columns"
+        "Rename the column in the header, or name the columns with --columns"
     )
 
 
 def test_duplicate_codes(tmp_path):
     p = _write(tmp_path, "c.csv", "code,name\nA,Alpha\nB,Beta\nA,Again\n")
     assert _err(tmp_path, p) == (
-        f"Error: {p}, line 4: duplicate code 'A' on lines 2 and 4. give every code its own id, or remove the repeated row"
+        f"Error: {p}, line 4: duplicate code 'A' on lines 2 and 4. Give every code its own id, or remove the repeated row"
     )
 
 
 def test_duplicate_codes_yaml(tmp_path):
     p = _write(tmp_path, "c.yaml", "codekit_catalogue: 1\ncodes:\n- code: A\n  name: Alpha\n- code: A\n  name: Again\n")
     assert _err(tmp_path, p) == (
-        f"Error: {p}, line 5: duplicate code 'A' on lines 3 and 5. give every code its own id, or remove the repeated row"
+        f"Error: {p}, line 5: duplicate code 'A' on lines 3 and 5. Give every code its own id, or remove the repeated row"
     )
 
 
 def test_duplicate_codes_open311(tmp_path):
     p = _write(tmp_path, "s.json", '[{"service_code": "1", "service_name": "A"},\n{"service_code": "1", "service_name": "B"}]')
     assert _err(tmp_path, p) == (
-        f"Error: {p}, line 2: duplicate code '1' on lines 1 and 2. give every code its own id, or remove the repeated row"
+        f"Error: {p}, line 2: duplicate code '1' on lines 1 and 2. Give every code its own id, or remove the repeated row"
     )
 
 
 def test_empty_name(tmp_path):
     p = _write(tmp_path, "c.csv", "code,name\nA,Alpha\nB,  \n")
-    assert _err(tmp_path, p) == f"Error: {p}, line 3: code 'B' has an empty name. give every code a name"
+    assert _err(tmp_path, p) == f"Error: {p}, line 3: code 'B' has an empty name. Give every code a name"
 
 
 def test_empty_name_open311_xml(tmp_path):
     p = _write(tmp_path, "s.xml", "<services>\n<service><service_code>1</service_code><service_name>A</service_name></service>\n"
                "<service><service_code>2</service_code><service_name> </service_name></service>\n</services>\n")
-    assert _err(tmp_path, p) == f"Error: {p}, line 3: code '2' has an empty name. give every code a name"
+    assert _err(tmp_path, p) == f"Error: {p}, line 3: code '2' has an empty name. Give every code a name"
 
 
 def test_malformed_xml(tmp_path):
     p = _write(tmp_path, "s.xml", "<services>\n  <service><service_code>1</service_code>\n  </servce>\n</services>\n")
     assert _err(tmp_path, p) == (
         f"Error: {p}, line 3: malformed XML at column 5: mismatched tag. "
-        "fix the XML (a tag left open or mismatched?) or re-export the file"
+        "Fix the XML (a tag left open or mismatched?) or re-export the file"
     )
 
 
@@ -152,7 +152,7 @@ def test_malformed_json(tmp_path):
     p = _write(tmp_path, "s.json", '[\n {"service_code": "1", "service_name": "A"}\n {"service_code": "2"}\n]\n')
     assert _err(tmp_path, p) == (
         f"Error: {p}, line 3: malformed JSON at column 2: Expecting ',' delimiter. "
-        "fix the JSON (a missing comma or bracket?) or re-export the file"
+        "Fix the JSON (a missing comma or bracket?) or re-export the file"
     )
 
 
@@ -165,7 +165,7 @@ def test_malformed_yaml(tmp_path):
         else "expected <block end>, but found '<block mapping start>'"
     )
     assert _err(tmp_path, p) == (
-        f"Error: {p}, line 4: malformed YAML at column 4: {problem}. fix the YAML syntax (indentation? a stray colon?)"
+        f"Error: {p}, line 4: malformed YAML at column 4: {problem}. Fix the YAML syntax (indentation? a stray colon?)"
     )
 
 
@@ -173,7 +173,7 @@ def test_truncated_csv_row(tmp_path):
     p = _write(tmp_path, "c.csv", "code,name,division\nA,Alpha,Roads\nB,Be")
     assert _err(tmp_path, p) == (
         f"Error: {p}, line 3: row has 2 fields but the header has 3: the row is truncated. "
-        "re-export or re-download the file; a row cut short usually means the file was cut off"
+        "Re-export or re-download the file; a row cut short usually means the file was cut off"
     )
 
 
@@ -182,7 +182,7 @@ def test_truncated_toronto_row(tmp_path):
     p = _write(tmp_path, "t.csv", sample + b"2024-01-11 08:00:00.0000000,New,M6J,Queen St W")
     assert _err(tmp_path, p) == (
         f"Error: {p}, line 20: row has 4 fields but the header has 9: the row is truncated. "
-        "re-export or re-download the file; a row cut short usually means the file was cut off"
+        "Re-export or re-download the file; a row cut short usually means the file was cut off"
     )
 
 
@@ -190,7 +190,7 @@ def test_unsupported_yaml_version(tmp_path):
     p = _write(tmp_path, "c.yaml", "codekit_catalogue: 7\ncodes: []\n")
     assert _err(tmp_path, p) == (
         f"Error: {p}, line 1: unsupported codekit_catalogue version (expected 1, found 7). "
-        "write the catalogue with this codekit version, or upgrade codekit"
+        "Write the catalogue with this codekit version, or upgrade codekit"
     )
 
 
@@ -220,7 +220,7 @@ def test_duplicate_codes_parquet_name_rows(tmp_path):
     p = tmp_path / "c.parquet"
     pl.DataFrame({"code": ["A", "B", "A"], "name": ["x", "y", "z"]}).write_parquet(p)
     assert _err(tmp_path, p) == (
-        f"Error: {p}: duplicate code 'A' on rows 1 and 3. give every code its own id, or remove the repeated row"
+        f"Error: {p}: duplicate code 'A' on rows 1 and 3. Give every code its own id, or remove the repeated row"
     )
 
 
@@ -229,21 +229,21 @@ def test_empty_name_parquet_names_row(tmp_path):
 
     p = tmp_path / "c.parquet"
     pl.DataFrame({"code": ["A", "B"], "name": ["x", None]}).write_parquet(p)
-    assert _err(tmp_path, p) == f"Error: {p}: code 'B' has an empty name (row 2). give every code a name"
+    assert _err(tmp_path, p) == f"Error: {p}: code 'B' has an empty name (row 2). Give every code a name"
 
 
 def test_broken_parquet(tmp_path):
     p = _write(tmp_path, "c.parquet", b"PAR1 not really")
     msg = _err(tmp_path, p)
     assert msg.startswith(f"Error: {p}: cannot read the Parquet file: ")
-    assert msg.endswith(". re-export the file; it may be truncated or not Parquet")
+    assert msg.endswith(". Re-export the file; it may be truncated or not Parquet")
 
 
 def test_columns_with_another_format(tmp_path):
     p = _write(tmp_path, "c.csv", "code,name\nA,Alpha\n")
     assert _err(tmp_path, p, "--format", "csv", "--columns", "nyc") == (
         f"Error: {p}: columns are named for request rows, but the format is csv. "
-        "leave out --columns, or use --format rows"
+        "Leave out --columns, or use --format rows"
     )
 
 
@@ -251,7 +251,7 @@ def test_rows_missing_named_column(tmp_path):
     p = _write(tmp_path, "r.csv", "Type,Dept\nPothole,Roads\n")
     assert _err(tmp_path, p, "--columns", "name=Type,division=Agency") == (
         f"Error: {p}, line 1: missing required column 'Agency' for these request rows "
-        "(expected Agency, found columns 'Type', 'Dept'). rename the column in the header, or name the columns with --columns"
+        "(expected Agency, found columns 'Type', 'Dept'). Rename the column in the header, or name the columns with --columns"
     )
 
 
@@ -259,7 +259,7 @@ def test_definition_that_is_not_one(tmp_path, real_dir):
     lst = real_dir / "dc311-open311-nodeopen311" / "dc-services.xml"
     assert _err(tmp_path, lst, "--definitions", lst) == (
         f"Error: {lst}, line 2: not an Open311 service definition (expected root element <service_definition>, "
-        "found <services>). pass service definitions (GET services/{code}) with --definitions"
+        "found <services>). Pass service definitions (GET services/{code}) with --definitions"
     )
 
 
@@ -273,7 +273,7 @@ def test_truncated_row_inside_a_file_with_multiline_cells(tmp_path):
     )
     assert _err(tmp_path, p, "--columns", "nyc") == (
         f"Error: {p}, line 4: row has 3 fields but the header has 5: the row is truncated. "
-        "re-export or re-download the file; a row cut short usually means the file was cut off"
+        "Re-export or re-download the file; a row cut short usually means the file was cut off"
     )
 
 
@@ -283,5 +283,14 @@ def test_row_with_extra_fields(tmp_path):
     p = _write(tmp_path, "t.csv", b"\r\n".join(sample))
     assert _err(tmp_path, p) == (
         f"Error: {p}, line 4: row has 10 fields but the header has 9. "
-        "quote cells that contain commas, or add the missing column names to the header"
+        "Quote cells that contain commas, or add the missing column names to the header"
     )
+
+
+def test_unclosed_quote_at_end_is_an_error(tmp_path):
+    p = tmp_path / "cut.csv"
+    p.write_text('code,name\nA,x\nB,"y\n', encoding="utf-8")
+    r = run_cli("convert", str(p), str(tmp_path / "out.yaml"))
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"Error: {p}, line 3: malformed CSV: unexpected end of data. Check the quotes on this line"
+    assert not (tmp_path / "out.yaml").exists()

@@ -112,7 +112,7 @@ def test_yaml_alias_refused(tmp_path):
     assert r.exit_code == 2
     assert r.stderr == (
         f"Error: {p}, line 4: the YAML uses an alias (*name), which codekit refuses. "
-        "write the value out instead of referring to an anchor\n"
+        "Write the value out instead of referring to an anchor\n"
     )
 
 

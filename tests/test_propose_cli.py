@@ -64,7 +64,7 @@ def test_refuses_a_non_empty_output_without_force(small, tmp_path):
     r = run_cli("propose", cat, "--out", out)
     assert r.exit_code == 2
     assert r.stderr == (f"Error: {out}: the output folder {out} is not empty. "
-                        "choose an empty or new folder, or pass --force to replace it\n")
+                        "Choose an empty or new folder, or pass --force to replace it\n")
     assert (out / "mine.yaml").read_text() == "keep me\n"
     r = run_cli("propose", cat, "--out", out, "--force", "--categories", "3")
     assert r.exit_code == 0, r.stderr
@@ -77,7 +77,7 @@ def test_target_larger_than_the_catalogue(small, tmp_path):
     r = run_cli("propose", cat, "--categories", "100", "--out", out)
     assert r.exit_code == 2
     assert r.stderr == ("Error: the target of 100 categories is larger than the number of codes (6). "
-                        "ask for at most 6 categories\n")
+                        "Ask for at most 6 categories\n")
     assert not out.exists()
 
 
@@ -89,7 +89,7 @@ def test_constraints_naming_unknown_codes(small, tmp_path):
     r = run_cli("propose", cat, "--constraints", cons, "--out", out)
     assert r.exit_code == 2
     assert r.stderr == (f"Error: {cons}, line 3: must_link names a code not in the catalogue: 'XX-9'. "
-                        "fix the code or remove the entry\n")
+                        "Fix the code or remove the entry\n")
     assert not out.exists()
 
 
@@ -100,7 +100,7 @@ def test_must_link_contradicting_cannot_link(small, tmp_path):
     r = run_cli("propose", cat, "--constraints", cons)
     assert r.exit_code == 2
     assert r.stderr == (f"Error: {cons}, line 5: cannot_link [RD-1, GR-2] contradicts must_link: they are linked "
-                        "through must_link entries. remove one of the two entries\n")
+                        "through must_link entries. Remove one of the two entries\n")
 
 
 def test_constraints_are_honoured(small, tmp_path):

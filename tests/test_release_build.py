@@ -237,7 +237,7 @@ def test_published_version_is_never_overwritten(tmp_path):
     assert r.exit_code == 2
     assert r.stderr == (
         f"Error: {tmp_path / '1.0.0'}: version 1.0.0 is already published; a release is never overwritten. "
-        "give another --version, or leave it out to compute one\n"
+        "Give another --version, or leave it out to compute one\n"
     )
     assert tree_bytes(tmp_path / "1.0.0") == before
 
@@ -259,7 +259,7 @@ def test_failing_validation_is_never_released(tmp_path):
     assert "route-unknown-code" in r.stdout
     assert r.stderr.splitlines()[-1] == (
         f"Error: {tax}: the taxonomy has 2 validation finding(s); nothing was released. "
-        "run `codekit validate` and fix them first"
+        "Run `codekit validate` and fix them first"
     )
     assert not out.exists()
     r = run_cli("release", str(tax), "--catalogue", str(cat), "--out", str(out), "--json")
@@ -274,7 +274,7 @@ def test_version_that_is_not_semver_or_escapes_is_refused(tmp_path, version):
     assert r.exit_code == 2
     assert r.stderr == (
         f"Error: the version is not a semantic version (expected X.Y.Z, e.g. 1.2.0, found {version!r}). "
-        "versions name folders inside the output folder: no paths, no prefixes\n"
+        "Versions name folders inside the output folder: no paths, no prefixes\n"
     )
     assert not (tmp_path / "dist").exists()
 
@@ -298,7 +298,7 @@ def test_output_folder_that_is_a_file_is_refused(tmp_path):
     f.write_text("x")
     r = release(f)
     assert r.exit_code == 2
-    assert r.stderr == f"Error: {f}: the output folder is a file. give a folder, e.g. dist\n"
+    assert r.stderr == f"Error: {f}: the output folder is a file. Give a folder, e.g. dist\n"
 
 
 def test_json_summary(tmp_path):

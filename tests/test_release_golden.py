@@ -52,7 +52,7 @@ def test_tampered_release_is_refused(copy):
     r = run_cli("diff", str(copy), str(FROZEN[0]))
     assert r.exit_code == 2
     assert r.stderr.startswith(f"Error: {p}: checksum mismatch for routing.csv (expected ")
-    assert r.stderr.rstrip().endswith("the release is damaged or was edited: restore it from the published artifact")
+    assert r.stderr.rstrip().endswith("The release is damaged or was edited: restore it from the published artifact")
 
 
 def test_extra_or_missing_file_is_refused(copy):
@@ -86,7 +86,7 @@ def test_unknown_schema_version_is_refused_naming_expected_found_and_file(copy):
     r = run_cli("diff", str(copy), str(FROZEN[0]))
     assert r.exit_code == 2
     assert r.stderr == (
-        f"Error: {p}: unknown catalogue release schema version (expected 1, found 99). upgrade codekit to read it\n"
+        f"Error: {p}: unknown catalogue release schema version (expected 1, found 99). Upgrade codekit to read it\n"
     )
 
 
@@ -129,7 +129,7 @@ def test_folder_without_manifest_is_not_a_release(tmp_path):
     assert r.exit_code == 2
     assert r.stderr == (
         f"Error: {tmp_path}: not a codekit release: no manifest.json. "
-        "give a folder built by `codekit release` (dist/<version>)\n"
+        "Give a folder built by `codekit release` (dist/<version>)\n"
     )
 
 

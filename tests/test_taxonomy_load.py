@@ -95,7 +95,7 @@ def test_yaml_syntax_error(tmp_path):
     err = _error(tmp_path, tree=broken)
     path = tmp_path / "taxonomy" / "tree.yaml"
     assert err == (f"Error: {path}, line {line_of(broken, 'Where:')}: YAML syntax error: mapping values are not "
-                   "allowed in this context. check indentation, colons and quotes on that line")
+                   "allowed in this context. Check indentation, colons and quotes on that line")
 
 
 def test_alias_bomb_is_refused(tmp_path):
@@ -106,7 +106,7 @@ def test_alias_bomb_is_refused(tmp_path):
     err = _error(tmp_path, bomb=bomb)
     path = tmp_path / "taxonomy" / "bomb.yaml"
     assert err == (f"Error: {path}, line 1: a YAML alias (repeating the node anchored on line 1) is not allowed in "
-                   "a taxonomy file. aliases and merge keys are refused (this also refuses alias bombs): write the "
+                   "a taxonomy file. Aliases and merge keys are refused (this also refuses alias bombs): write the "
                    "text out in full")
 
 
@@ -127,14 +127,14 @@ def test_unknown_key_names_file_and_line(tmp_path):
     text = TREE.replace("  - key: size\n    prompt:", "  - key: size\n    promt:")
     err = _error(tmp_path, tree=text)
     path = tmp_path / "taxonomy" / "tree.yaml"
-    assert err == (f"Error: {path}, line {line_of(text, 'promt')}: unknown key 'promt' in questions[2]. allowed keys: key, prompt, "
+    assert err == (f"Error: {path}, line {line_of(text, 'promt')}: unknown key 'promt' in questions[2]. Allowed keys: key, prompt, "
                    "datatype, values, required, ask_when")
 
 
 def test_duplicate_key(tmp_path):
     text = TREE.replace("label: Damaged or fallen tree\n", "label: Damaged or fallen tree\nlabel: Again\n")
     err = _error(tmp_path, tree=text)
-    assert err.endswith(", line 4: duplicate key 'label' (first on line 3). remove the repeated key")
+    assert err.endswith(", line 4: duplicate key 'label' (first on line 3). Remove the repeated key")
 
 
 def test_question_without_values(tmp_path):
@@ -143,14 +143,14 @@ def test_question_without_values(tmp_path):
     err = _error(tmp_path, tree=text)
     path = tmp_path / "taxonomy" / "tree.yaml"
     assert err == (f"Error: {path}, line {line_of(text, 'key: size')}: question 'size' is a singlevaluelist without allowed values. "
-                   "list the answers under `values`, or make it a string/text question")
+                   "List the answers under `values`, or make it a string/text question")
 
 
 def test_two_files_claim_one_id(tmp_path):
     err = _error(tmp_path, a=TREE, b=TREE)
     a, b = tmp_path / "taxonomy" / "a.yaml", tmp_path / "taxonomy" / "b.yaml"
     assert err == (f"Error: {b}, line 2: category id 'tree-damage' is claimed by two files (also {a}, line 2). "
-                   "ids are unique: give one of them another id")
+                   "Ids are unique: give one of them another id")
 
 
 def test_condition_with_impossible_answer(tmp_path):
@@ -163,14 +163,14 @@ def test_condition_with_impossible_answer(tmp_path):
 def test_condition_on_unknown_question(tmp_path):
     text = TREE.replace("  - when: {where: park}", "  - when: {wher: park}")
     err = _error(tmp_path, tree=text)
-    assert err.endswith("route condition names an unknown question 'wher'. define the question under `questions` "
+    assert err.endswith("route condition names an unknown question 'wher'. Define the question under `questions` "
                         "or fix the key")
 
 
 def test_dependency_on_later_question(tmp_path):
     text = TREE.replace("    ask_when: {where: street}\n", "    ask_when: {size: small}\n")
     err = _error(tmp_path, tree=text)
-    assert err.endswith("question 'blocking' depends on a later question 'size'. ask_when may only name questions "
+    assert err.endswith("question 'blocking' depends on a later question 'size'. Ask_when may only name questions "
                         "asked before this one")
 
 
@@ -182,7 +182,7 @@ def test_route_with_neither_code_nor_referral(tmp_path):
 
 def test_unknown_version(tmp_path):
     err = _error(tmp_path, tree=TREE.replace("codekit_taxonomy: 1", "codekit_taxonomy: 7"))
-    assert err.endswith("line 1: unknown taxonomy format version (expected 1, found 7). this codekit reads format 1; "
+    assert err.endswith("line 1: unknown taxonomy format version (expected 1, found 7). This codekit reads format 1; "
                         "upgrade codekit or convert the file")
 
 

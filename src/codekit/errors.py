@@ -47,7 +47,7 @@ class CodekitError(Exception):
         if self.expected is not None or self.found is not None:
             text += f" (expected {self.expected or '?'}, found {self.found or '?'})"
         if self.hint:
-            text += f". {self.hint}"
+            text += ". " + self.hint[:1].upper() + self.hint[1:]
         return text
 
     def to_dict(self) -> dict:

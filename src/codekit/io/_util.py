@@ -419,7 +419,7 @@ def read_csv_records(
     missing required column, a truncated row (fewer fields than the header) or a row with extra fields.
     """
     p = Path(path)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [c.strip() for c in next(reader)]
     except StopIteration:

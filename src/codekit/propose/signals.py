@@ -180,7 +180,12 @@ class Signals:
         return S
 
     def similarity(self):
-        """The full dense combined similarity (n x n). For large n prefer :meth:`knn_graph`."""
+        """The full dense combined similarity (n x n), computed once. For large n prefer :meth:`knn_graph`."""
+        if getattr(self, "_sim_cache", None) is None:
+            self._sim_cache = self._similarity()
+        return self._sim_cache
+
+    def _similarity(self):
         import numpy as np
 
         X, A, w = self.stacked()
