@@ -189,6 +189,66 @@ REFERRAL_CODES = {
                                              "Call the police non-emergency line. In an emergency call 911."),
 }
 
+#: optional fields residents are no longer asked, everywhere, with the reason written into each route
+DROP = {
+    "description": "Residents describe the problem in the request's own description box, which reaches the division.",
+    "date_observed": "The request is time-stamped when it is sent; residents who noticed it earlier say so in the "
+                     "description.",
+    "landmark": "The request's location (address or map pin) says where it is; a landmark can go in the description.",
+    "collection_day": "The collection day follows from the address (the City's collection calendar).",
+    "tree_species": "Few residents know the species: the arborist records it on site (residents who know can say so "
+                    "in the description).",
+}
+
+#: optional fields not asked on one family's variant: (family, variant's first part, field question) -> reason
+DROP_AT = {
+    ("missed-collection", "park-bin", "property_type"): "A park litter bin is on park land: no property type applies.",
+}
+
+#: a variant part (``garbage/res/lid`` -> garbage, res, lid) that already answers a field question:
+#: field question -> {part: canonical answer}
+PART_ANSWERS = {
+    "property_type": {"res": "house", "multi-res": "multi", "non-res": "business", "whole-street": "house"},
+    "bin_damage": {"lid": "lid", "wheel": "wheel", "body": "body", "handle": "handle"},
+    "item_type": {"furniture": ["furniture"], "mattress": ["mattress"], "appliance": ["appliance"],
+                  "electronics": ["electronics"], "tires": ["tires"], "renovation": ["construction"]},
+    "hazard": {"street-emergency": "yes", "park-emergency": "yes"},
+}
+
+#: a family's variant (its first part; ``*``: every variant) that already answers a field question:
+#: (family, variant) -> {field question: canonical answer}. Only where the answer is certain.
+VARIANT_ANSWERS = {
+    **{("snow-ice", v): {"location_type": loc} for v, loc in (
+        ("bike-lane", "road"), ("bus-stop", "sidewalk"), ("icy-sidewalk", "sidewalk"), ("laneway", "laneway"),
+        ("park-path", "park"), ("piled-high", "boulevard"), ("private-sidewalk", "private"), ("road", "road"),
+        ("salting", "road"), ("sidewalk", "sidewalk"))},
+    **{("pavement-markings", v): {"location_type": "road"} for v in ("bike-lane", "crosswalk", "lane-lines",
+                                                                     "stop-bar")},
+    **{("boulevard", v): {"location_type": "boulevard"} for v in ("damaged", "grass", "sod")},
+    **{("dead-animal", v): {"location_type": loc} for v, loc in (
+        ("expressway", "road"), ("park", "park"), ("private", "private"), ("road", "road"))},
+    ("wildlife", "geese"): {"location_type": "park"}, ("wildlife", "raccoon-den"): {"location_type": "private"},
+    **{("catch-basin", v): {"location_type": v} for v in ("laneway", "park", "road")},
+    ("flooding", "road"): {"location_type": "road"}, ("flooding", "private-grading"): {"location_type": "private"},
+    ("tree-roots", "private"): {"location_type": "private"}, ("tree-roots", "sidewalk"): {"location_type": "sidewalk"},
+    **{("cycling", v): {"location_type": "road"} for v in ("bike-box", "bollard", "new-lane")},
+    ("cycling", "trail"): {"location_type": "park"},
+    ("invasive-plants", "hogweed-park"): {"location_type": "park"},
+    ("invasive-plants", "hogweed-private"): {"location_type": "private"},
+    ("storm-cleanup", "park"): {"location_type": "park"},
+    ("apartment-building", "*"): {"property_type": "multi"},
+    ("multi-res-waste", "*"): {"property_type": "multi"},
+    ("no-water", "no-water-multi"): {"property_type": "multi"},
+    ("waste-private", "commercial"): {"property_type": "business"},
+    ("long-grass", "vacant-lot"): {"property_type": "vacant"},
+}
+
+#: more answers leading to a variant's code: (family, last part) -> ((answer, label), ...)
+ALIASES = {("bin-damaged", "body"): (("handle", "Handle"),)}
+
+#: a dependent question whose answers are all among these parts gets this prompt
+PART_PROMPTS = ((frozenset({"lid", "wheel", "body", "handle"}), "What is broken?"),)
+
 POLICE = Referral(
     to="Police", phone="911",
     message="Hate-motivated graffiti is a possible crime: report it to the police before it is removed. "
@@ -289,9 +349,11 @@ def _family_questions(fam_key: str, variants: list[str], prefix: str, gate: dict
             if child.leaf is not None and not child.children:
                 conditions[child.leaf] = sub
             else:
-                kinds = set(child.children) <= PROPERTY_TOKENS
-                walk(child, f"{key}_{k.replace('-', '_')}", sub, depth + 1,
-                     "What kind of property is it?" if kinds else "Which one?")
+                parts = set(child.children) | ({"main"} if child.leaf is not None else set())
+                prompt = next((pp for ks, pp in PART_PROMPTS if parts <= ks), None)
+                if prompt is None:
+                    prompt = "What kind of property is it?" if parts <= PROPERTY_TOKENS else "Which one?"
+                walk(child, f"{key}_{k.replace('-', '_')}", sub, depth + 1, prompt)
 
     walk(tree, prefix, {}, 0, PROMPTS.get(fam_key, "Which best describes it?"))
     return questions, conditions
@@ -331,9 +393,7 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
     if multi:
         questions.append(Question(key=topic_key, prompt=GROUPS[cid][3],
                                   values=tuple(Choice(f, fam_of[f].label) for f in fams)))
-    # the leaves: (family, variant key, primary code, extra codes needing their own answer)
-    field_questions: dict[str, Question] = {}
-    field_users: dict[str, set[str]] = defaultdict(set)
+    # the leaves: (family, variant key, code or None, conditions, answer label)
     leaves = []
     for f in fams:
         labels: dict[str, str] = {}
@@ -347,11 +407,17 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
                     kind = "legacy queue" if dict(dup.extra)["family"].startswith("legacy") else "near-duplicate"
                     merged.append(Merge(code=dup.code, into=primary.code,
                                         reason=f"{kind} of {primary.code} ({primary.name}); same division and fields"))
-                else:
-                    variants[f"{v}/{dup.code.lower()}"] = dup
-                    labels[f"{v}/{dup.code.lower()}"] = SPLIT_LABELS.get(dup.code, f"Other: {dup.name}")
+                else:  # its own answer beside the primary's (not one more question under it)
+                    sib = f"{v}-{dup.code.lower()}"
+                    variants[sib] = dup
+                    labels[sib] = SPLIT_LABELS.get(dup.code, f"Other: {dup.name}")
                     if primary.code in SPLIT_LABELS:
                         labels[v] = SPLIT_LABELS[primary.code]
+            *head, last = v.split("/")
+            for alias, alias_label in ALIASES.get((f, last), ()):
+                ak = "/".join(head + [alias])
+                variants[ak] = primary
+                labels[ak] = alias_label
         for v, code in variants.items():
             if f == "section-enquiry":  # the question is about a service: name it by its section
                 labels[v] = re.sub(r"\s*\([A-Z]{2,}\)", "", code.section)  # no "(SWMS)"
@@ -364,41 +430,61 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
         for k, lab, *_ in extra_refs:
             labels[k] = lab
         if f == "graffiti":  # hate graffiti first: the police before removal
-            hq = Question(key="graffiti_offensive", prompt=voc.Q["graffiti_offensive"].wordings[0].prompt,
-                          values=tuple(Choice(k, lab) for k, lab in voc.Q["graffiti_offensive"].values))
-            questions.append(hq)
-            field_questions["graffiti_offensive"] = hq
+            questions.append(Question(key="graffiti_offensive", prompt=voc.Q["graffiti_offensive"].wordings[0].prompt,
+                                      values=tuple(Choice(k, lab) for k, lab in voc.Q["graffiti_offensive"].values)))
         qs, conds = _family_questions(f, vkeys, prefix, gate, labels)
         questions.extend(qs)
         for v in vkeys:
-            leaves.append((f, v, variants.get(v), {**gate, **conds[v]}))
-        for code in variants.values():
-            for of in code.fields:
-                qid, values = _qid(of)
-                field_users[qid].add(f)
-                if qid not in field_questions:
-                    bank = voc.Q.get(qid)
-                    if bank is not None:
-                        prompt = FIELD_PROMPTS.get(qid, bank.wordings[0].prompt)
-                        canon = bank.values
-                    else:
-                        prompt, canon = of.prompt or of.key, values
-                    field_questions[qid] = Question(
-                        key=qid, prompt=prompt, datatype=of.datatype,
-                        values=tuple(Choice(k, lab) for k, lab in canon) if of.is_list else (),
-                        required=False,
-                    )
-                if of.required:
-                    field_questions[qid] = _replace_q(field_questions[qid], required=True)
-    for qid, q in field_questions.items():
-        if qid == "graffiti_offensive":
-            continue
-        users = field_users[qid]
-        if multi and users != set(fams):
-            q = _replace_q(q, ask_when=((topic_key, tuple(f for f in fams if f in users)),))
-        questions.append(q)
+            leaves.append((f, v, variants.get(v), {**gate, **conds[v]},
+                           labels.get(v) or _label(v.split("/")[-1])))
 
-    for f, v, code, when in leaves:
+    # how each leaf fills each operational field of its code: dropped, derived from the route, or asked
+    field_questions: dict[str, Question] = {}
+    plans = []
+    for f, v, code, when, answer in leaves:
+        if code is None:
+            plans.append(None)
+            continue
+        plan = []
+        for of in code.fields:
+            if not of.variable:
+                continue
+            qid, values = _qid(of)
+            own = dict(zip((k for k, _ in _canon(qid, values)), (k for k, _ in values)))
+            reason = DROP_AT.get((f, v.split("/")[0], qid)) or DROP.get(qid)
+            if reason and not of.required:
+                plan.append((of, "dropped", reason))
+                continue
+            known = _route_answer(qid, f, v)
+            if known is not None:
+                val = [own[x] for x in known] if isinstance(known, list) else own[known]
+                plan.append((of, "derived", (val, answer)))
+                continue
+            if qid not in field_questions:
+                bank = voc.Q.get(qid)
+                prompt = FIELD_PROMPTS.get(qid, bank.wordings[0].prompt) if bank is not None else (of.prompt or of.key)
+                field_questions[qid] = Question(
+                    key=qid, prompt=prompt, datatype=of.datatype,
+                    values=tuple(Choice(k, lab) for k, lab in _canon(qid, values)) if of.is_list else (),
+                    required=False,
+                )
+            if of.required:
+                field_questions[qid] = _replace_q(field_questions[qid], required=True)
+            m = tuple((c, o) for c, o in own.items() if c != o) and tuple(own.items()) if of.is_list else ()
+            plan.append((of, "from", (qid, m)))
+        plans.append(plan)
+
+    # values each code's pick-lists can receive on any of its routes (the rest are excluded where derived)
+    produced: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (f, v, code, when, answer), plan in zip(leaves, plans):
+        for of, kind, data in plan or ():
+            if kind == "derived":
+                produced[(code.code, of.key)].update(data[0] if isinstance(data[0], list) else [data[0]])
+            elif kind == "from" and of.is_list:
+                produced[(code.code, of.key)].update(o for _, o in data[1]) if data[1] else \
+                    produced[(code.code, of.key)].update(of.value_keys())
+
+    for (f, v, code, when, answer), plan in zip(leaves, plans):
         ref = next(((to, msg) for k, _, to, msg in EXTRA_REFERRALS.get(f, ()) if k == v), None)
         if code is None and ref is not None:
             if f == "graffiti":
@@ -406,9 +492,22 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
                 when = {**when, "graffiti_offensive": ("no", "unknown")}
             routes.append(Route(when=_when(when), referral=Referral(to=ref[0], message=ref[1])))
             continue
-        fills = _fills(code, field_questions)
+        fills, dropped = [], []
+        for of, kind, data in plan:
+            if kind == "dropped":
+                dropped.append((of.key, data))
+            elif kind == "derived":
+                val, label = data
+                got = produced[(code.code, of.key)]
+                shown = ", ".join(str(x) for x in val) if isinstance(val, list) else str(val)
+                why = f"Set by the answer \u201c{label}\u201d ({shown}); other values come from other answers."
+                excl = tuple((x, why) for x in of.value_keys() if x not in got)
+                fills.append((of.key, FieldFill(derived=val, excluded=excl)))
+            else:
+                fills.append((of.key, FieldFill(source=data[0], map=data[1])))
         rc = REFERRAL_CODES.get((f, v.split("/")[0]))
-        common = dict(code=code.code, division=code.division, section=code.section, fields=fills)
+        common = dict(code=code.code, division=code.division, section=code.section, fields=tuple(fills),
+                      dropped=tuple(dropped))
         if f == "graffiti":
             routes.append(Route(when=_when({**when, "graffiti_offensive": ("yes",)}), referral=POLICE, **common))
             when = {**when, "graffiti_offensive": ("no", "unknown")}
@@ -426,18 +525,112 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
     synonyms = tuple(dict.fromkeys(k for f in fams for k in fam_of[f].keywords))
     groups = tuple(sorted({DIVISION_GROUP[fam_of[f].division] for f in fams}))
     # the milestones residents are told: the codes' own when they all agree (else each code's, per route)
-    routed = [code for _, _, code, _ in leaves if code is not None]
+    routed = [code for _, _, code, _, _ in leaves if code is not None]
     shared = {c.milestones for c in routed}
     milestones = next(iter(shared)) if len(shared) == 1 else ()
-    return PublicCategory(
+    cat = PublicCategory(
         id=cid, label=label, description=desc or f"{label}.", synonyms=synonyms, groups=groups, ctl_level=ctl,
-        milestones=milestones, questions=tuple(questions), routes=tuple(routes), merged=tuple(merged),
+        milestones=milestones, questions=tuple(questions) + tuple(field_questions.values()), routes=tuple(routes),
+        merged=tuple(merged),
         notes=f"Drafted by analyses/build_sample_taxonomy.py from the sample families: {', '.join(fams)}.",
     )
+    return _ask_only_where_used(cat, list(field_questions))
+
+
+def _canon(qid: str, values: tuple) -> tuple:
+    """The field bank's plain answers for a question (the field's own values when not in the bank)."""
+    bank = voc.Q.get(qid)
+    return bank.values if bank is not None and bank.values else values
+
+
+def _route_answer(qid: str, family: str, variant: str):
+    """The canonical answer to field question ``qid`` the route itself gives (``None``: still asked)."""
+    parts = variant.split("/")
+    for key in ((family, parts[0]), (family, "*")):
+        if qid in VARIANT_ANSWERS.get(key, {}):
+            return VARIANT_ANSWERS[key][qid]
+    hits = {repr(PART_ANSWERS[qid][p]): PART_ANSWERS[qid][p] for p in parts if p in PART_ANSWERS.get(qid, {})}
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+def _ask_only_where_used(cat: PublicCategory, field_keys: list[str]) -> PublicCategory:
+    """Give each field question an ``ask_when`` so it is asked only on the routes it fills a field for.
+
+    The condition is one earlier routing question's answers. When no single question tells the routes
+    apart (``fel`` under each stream), the question is split into one copy per condition (only one is
+    ever asked on a route); when even that fails it is left unconditioned.
+    """
+    from codekit.taxonomy.routing import answer_combinations, matching_routes
+
+    routing = cat.routing_questions()
+    rkeys = [q.key for q in routing]
+    combos = answer_combinations(cat)
+    route_of = []
+    for a in combos:
+        hits = matching_routes(cat, a)
+        route_of.append(hits[0] if len(hits) == 1 else None)
+    questions = list(cat.questions)
+    routes = list(cat.routes)
+    for qid in field_keys:
+        if qid in rkeys:
+            continue
+        users = {i for i, r in enumerate(routes) if any(fl.source == qid for _, fl in r.fields)}
+        used = [a for a, ri in zip(combos, route_of) if ri in users]
+        unused = [a for a, ri in zip(combos, route_of) if ri is not None and ri not in users]
+        if not unused:
+            continue
+        qi = next(i for i, q in enumerate(questions) if q.key == qid)
+        conds = _cover(routing, used, unused)
+        if conds is None:
+            continue
+        # every route must be covered by one condition (then it reads that copy)
+        copy_of: dict[int, int] = {}
+        ok = True
+        for a, ri in zip(combos, route_of):
+            if ri in users:
+                ci = next(i for i, (k, vals) in enumerate(conds) if a.get(k) in vals)
+                if copy_of.setdefault(ri, ci) != ci:
+                    ok = False
+        if not ok:
+            continue
+        base = questions[qi]
+        copies = []
+        for i, (k, vals) in enumerate(conds):
+            key = qid if i == 0 else f"{qid}_{i + 1}"
+            order = [v for v in next(q for q in routing if q.key == k).value_keys() if v in vals]
+            copies.append(_replace_q(base, key=key, ask_when=((k, tuple(order)),)))
+        questions[qi:qi + 1] = copies
+        for ri, ci in copy_of.items():
+            if ci:
+                r = routes[ri]
+                routes[ri] = _replace_r(r, fields=tuple(
+                    (k, _replace_fill(fl, source=copies[ci].key) if fl.source == qid else fl) for k, fl in r.fields))
+    return _replace_c(cat, questions=tuple(questions), routes=tuple(routes))
+
+
+def _cover(routing: list[Question], used: list[dict], unused: list[dict]):
+    """Conditions ``[(question, answers)]`` that hold on every ``used`` answer combination, on no
+    ``unused`` one, and never two at once: one question if it can, else the deepest questions first."""
+    for q in routing:
+        vals = {a.get(q.key) for a in used}
+        if None not in vals and all(a.get(q.key) not in vals for a in unused):
+            return [(q.key, vals)]
+    conds, left = [], list(used)
+    for q in reversed(routing):
+        pure = {a.get(q.key) for a in left} - {None} - {a.get(q.key) for a in unused}
+        if pure:
+            conds.append((q.key, pure))
+            left = [a for a in left if a.get(q.key) not in pure]
+    if left:
+        return None
+    for a in used:  # the copies must exclude one another
+        if sum(1 for k, vals in conds if a.get(k) in vals) != 1:
+            return None
+    return conds[::-1]
 
 
 def _family_of(route: Route, leaves) -> str:
-    for f, v, code, _ in leaves:
+    for f, v, code, *_ in leaves:
         if code is not None and code.code == route.code:
             return f
     raise KeyError(route.code)
@@ -445,23 +638,6 @@ def _family_of(route: Route, leaves) -> str:
 
 def _when(d: dict) -> tuple:
     return tuple((k, tuple(v)) for k, v in d.items())
-
-
-def _fills(code: ServiceCode, field_questions: dict[str, Question]) -> tuple:
-    fills = []
-    for of in code.fields:
-        if not of.variable:
-            continue
-        qid, values = _qid(of)
-        q = field_questions[qid]
-        m = ()
-        if of.is_list:
-            canon = q.value_keys()
-            own = tuple(k for k, _ in values)
-            if canon != own:
-                m = tuple(zip(canon, own))
-        fills.append((of.key, FieldFill(source=qid, map=m)))
-    return tuple(fills)
 
 
 def _replace_q(q: Question, **kw) -> Question:
@@ -474,6 +650,18 @@ def _replace_r(r: Route, **kw) -> Route:
     from dataclasses import replace
 
     return replace(r, **kw)
+
+
+def _replace_fill(f: FieldFill, **kw) -> FieldFill:
+    from dataclasses import replace
+
+    return replace(f, **kw)
+
+
+def _replace_c(c: PublicCategory, **kw) -> PublicCategory:
+    from dataclasses import replace
+
+    return replace(c, **kw)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ def release(
         None, "--catalogue", "-c",
         help="The service-code catalogue (any format codekit reads). Default: the bundled sample city.",
     ),
-    out: Path = typer.Option(Path("dist"), "--out", "-o", help="Output folder; the release goes to OUT/<version>/."),
+    out: Path = typer.Option(Path("dist"), "--out", "-o", help="Output folder; the release goes to OUT/VERSION/."),
     version: Optional[str] = typer.Option(
         None, "--version", help="X.Y.Z. Default: computed from the diff against the latest release in OUT (first: 1.0.0).",
     ),
@@ -31,7 +31,7 @@ def release(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Build a release: catalogue.json, Open311 JSON/XML, routing table CSV/Parquet, status.json,
-    SKOS Turtle, CHANGELOG.md and manifest.json, in OUT/<version>/.
+    SKOS Turtle, CHANGELOG.md and manifest.json, in OUT/VERSION/.
 
     The taxonomy is validated first: with findings nothing is written (exit 1). A published version
     is never overwritten, and a corrupted previous release is refused (exit 2)."""
@@ -60,7 +60,7 @@ def release(
 
 @app.command()
 def diff(
-    a: Path = typer.Argument(..., metavar="A", help="The older side: a release folder (dist/<version>) or a taxonomy folder."),
+    a: Path = typer.Argument(..., metavar="A", help="The older side: a release folder (dist/VERSION) or a taxonomy folder."),
     b: Path = typer.Argument(..., metavar="B", help="The newer side: a release folder or a working taxonomy folder."),
     catalogue: Optional[Path] = typer.Option(
         None, "--catalogue", "-c", help="Catalogue for a taxonomy-folder side. Default: the bundled sample city.",

@@ -401,13 +401,13 @@ def build_signals(
     has_desc = np.array([bool(d) for d in desc])
     if has_desc.sum() >= 2:
         dv = TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, stop_words=stop,
-            max_df=0.5 if has_desc.sum() >= 10 else 1.0, min_df=1, dtype=np.float64,
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, stop_words=None if __import__("os").environ.get("DESC_KEEP") else stop,
+            max_df=1.0 if __import__("os").environ.get("DESC_KEEP") else (0.5 if has_desc.sum() >= 10 else 1.0), min_df=1, dtype=np.float64,
         )
         try:
             D = _normalise_rows(dv.fit_transform(desc))
             dc = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=False,
-                                 max_df=0.5 if has_desc.sum() >= 10 else 1.0, dtype=np.float64)
+                                 max_df=1.0 if __import__("os").environ.get("DESC_KEEP") else (0.5 if has_desc.sum() >= 10 else 1.0), dtype=np.float64)
             Dc = _normalise_rows(dc.fit_transform(desc))
             D = _normalise_rows(sp.hstack([D * math.sqrt(0.5), Dc * math.sqrt(0.5)], format="csr"))
             has_desc &= np.asarray(D.getnnz(axis=1) > 0)
