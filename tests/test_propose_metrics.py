@@ -143,7 +143,7 @@ def test_semantic_signal_from_given_embeddings_and_note_when_missing():
 
 
 def test_retired_codes_are_left_out():
-    from codekit.model import replace
+    from dataclasses import replace
     from codekit.propose.constraints import Constraints
 
     cat = small_catalogue()

@@ -11,7 +11,7 @@ Plain data and small helpers only; imports nothing heavy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # ----------------------------------------------------------------------------------------------------------
 # Divisions (abbreviation -> name) and their sections

@@ -6,7 +6,7 @@ See ``docs/formats.md`` for how each noun is read from and written to files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields as dc_fields, replace
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from codekit.errors import SchemaError
@@ -348,5 +348,5 @@ def _opt_float(v: Any) -> float | None:
 __all__ = [
     "AllowedValue", "OperationalField", "ServiceCode", "Catalogue", "DATATYPES", "LIST_DATATYPES",
     "CTL_LEVELS", "DEFAULT_MILESTONES", "STATUSES", "ERROR_KINDS", "CONFUSION_KINDS", "CHANNELS",
-    "ERROR_LOG_COLUMNS", "CATALOGUE_COLUMNS", "split_list", "replace", "dc_fields",
+    "ERROR_LOG_COLUMNS", "CATALOGUE_COLUMNS", "split_list",
 ]

@@ -11,8 +11,6 @@ no timestamps).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -227,27 +225,9 @@ def graph_to_json(G) -> dict[str, Any]:
 
 
 def _atomic_write(path: str | Path, data: bytes) -> Path:
-    path = Path(path)
-    if path.exists() and path.is_dir():
-        raise UsageError(f"{path} is a directory", hint="give a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"the folder {parent} does not exist", path=path, hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    from codekit.io._util import write_bytes_atomic
+
+    return write_bytes_atomic(path, data, make_parents=False)
 
 
 def write_json(G, path: str | Path) -> Path:

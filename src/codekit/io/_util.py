@@ -376,15 +376,25 @@ def parse_json(text: str, path: Path | str) -> Any:
 # -------------------------------------------------------------------------------------- atomic writes
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, *, make_parents: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place when the block succeeds.
 
-    Nothing half-written is ever left at ``path``: on any error the temporary file is removed.
+    Nothing half-written is ever left at ``path``: on any error the temporary file is removed. The file gets
+    the usual permissions (0666 less the umask), not mkstemp's 0600. With ``make_parents=False`` a missing
+    output folder is an error instead of being created.
     """
     target = Path(path)
     if target.is_dir():
         raise UsageError("the output is a directory", path=target, hint="name a file to write")
+    if not make_parents and not target.parent.is_dir():
+        raise UsageError("the output folder does not exist", path=str(target.parent), hint="create it first")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -394,6 +404,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -401,10 +412,16 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    with atomic_path(path) as tmp:
+def write_bytes_atomic(path: str | Path, data: bytes, *, make_parents: bool = True) -> Path:
+    """Write ``data`` to a temporary sibling of ``path`` and rename it into place."""
+    with atomic_path(path, make_parents=make_parents) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def write_text_atomic(path: str | Path, text: str, *, make_parents: bool = True) -> Path:
+    """Write ``text`` as UTF-8 with ``\\n`` line ends, atomically (see :func:`write_bytes_atomic`)."""
+    return write_bytes_atomic(path, text.encode("utf-8"), make_parents=make_parents)
 
 
 # ------------------------------------------------------------------------------------ small CSV files

@@ -13,8 +13,6 @@ inputs, same bytes (no timestamps).
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable
@@ -739,22 +737,9 @@ def render_markdown(data: dict[str, Any], *, top: int = 10) -> str:
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to a temporary sibling and rename it into place."""
-    out = Path(path)
-    if not out.parent.is_dir():
-        raise UsageError("the output folder does not exist", path=str(out.parent), hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return out
+    from codekit.io._util import write_text_atomic as _write
+
+    return _write(path, text, make_parents=False)
 
 
 def write_report(data: dict[str, Any], html_path: str | Path | None, markdown_path: str | Path | None = None) -> dict[str, str]:

@@ -8,14 +8,11 @@ shows only the edit.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from codekit.errors import UsageError
 from codekit.taxonomy.model import FORMAT_VERSION, FieldFill, PublicCategory, Question, Route
 
 
@@ -182,32 +179,12 @@ def write_taxonomy(categories, out_dir: str | Path) -> list[Path]:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    path = Path(path)
-    if path.parent and not path.parent.exists():
-        raise UsageError("the output folder does not exist", path=str(path.parent), hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from codekit.io._util import write_text_atomic as _write
+
+    _write(path, text, make_parents=False)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from codekit.io._util import write_bytes_atomic as _write
+
+    _write(path, data, make_parents=False)
