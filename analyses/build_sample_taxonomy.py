@@ -14,9 +14,18 @@ every editorial choice is reviewable and re-applies when the sample changes:
   property?") so residents answer only what matters;
 - each operational field is asked once per category in the plain wording of the field bank, and mapped
   back to each code's own key and pick-list keys (``is_hazard`` Y/N/U <- "Is this an immediate hazard?"
-  yes/no/unknown);
+  yes/no/unknown), and only on the routes whose code has that field (``ask_when`` on the routing answers;
+  when no single routing question tells those routes apart, one copy of the question per condition,
+  never two asked on one route);
+- intake is simplified, never at the cost of a required field or a reachable pick-list value: a field the
+  route's own answer already settles is ``derived`` from it ("Snow on a sidewalk" -> location sidewalk,
+  "A house" -> property type house, "Lid" -> broken part lid: ``VARIANT_ANSWERS``, ``PART_ANSWERS``), its
+  other values listed as ``excluded`` because other answers produce them; optional fields the request
+  itself already carries (its description box, time stamp and location) are ``dropped`` with the reason
+  (``DROP``, ``DROP_AT``);
 - near-duplicate codes are ``merged`` into their primary when nothing is lost (same division, every
-  required field kept); otherwise they stay separate answers with a plain label (``SPLIT_LABELS``);
+  required field kept); otherwise they stay separate answers beside the primary's, with a plain label
+  (``SPLIT_LABELS``), so the primary's residents get no extra question;
 - referrals: hate graffiti goes to the police first (recorded under the asset's code so the City removes
   it afterwards); graffiti on a utility pole, a phone or cable box, or a mailbox goes to the asset's
   owner; the 311 referral codes record referrals to utilities and the police.
@@ -195,6 +204,8 @@ DROP = {
     "date_observed": "The request is time-stamped when it is sent; residents who noticed it earlier say so in the "
                      "description.",
     "landmark": "The request's location (address or map pin) says where it is; a landmark can go in the description.",
+    "park_name": "The request's location (address or map pin) says which park; residents can name it in the "
+                 "description.",
     "collection_day": "The collection day follows from the address (the City's collection calendar).",
     "tree_species": "Few residents know the species: the arborist records it on site (residents who know can say so "
                     "in the description).",
@@ -227,7 +238,6 @@ VARIANT_ANSWERS = {
     **{("boulevard", v): {"location_type": "boulevard"} for v in ("damaged", "grass", "sod")},
     **{("dead-animal", v): {"location_type": loc} for v, loc in (
         ("expressway", "road"), ("park", "park"), ("private", "private"), ("road", "road"))},
-    ("wildlife", "geese"): {"location_type": "park"}, ("wildlife", "raccoon-den"): {"location_type": "private"},
     **{("catch-basin", v): {"location_type": v} for v in ("laneway", "park", "road")},
     ("flooding", "road"): {"location_type": "road"}, ("flooding", "private-grading"): {"location_type": "private"},
     ("tree-roots", "private"): {"location_type": "private"}, ("tree-roots", "sidewalk"): {"location_type": "sidewalk"},
@@ -236,6 +246,31 @@ VARIANT_ANSWERS = {
     ("invasive-plants", "hogweed-park"): {"location_type": "park"},
     ("invasive-plants", "hogweed-private"): {"location_type": "private"},
     ("storm-cleanup", "park"): {"location_type": "park"},
+    **{("noise", v): {"noise_source": src} for v, src in (
+        ("barking", "other"), ("construction", "construction"), ("equipment", "equipment"), ("idling", "vehicle"),
+        ("music", "music"), ("park", "music"), ("party", "people"))},
+    ("traffic-signal", "timing"): {"signal_issue": "timing"}, ("traffic-signal", "ped-button"): {"signal_issue": "button"},
+    ("traffic-signal", "knocked-down"): {"signal_issue": "damaged"},
+    ("streetlight", "day-burning"): {"light_issue": "day_burning"},
+    ("streetlight", "pole-damaged"): {"light_issue": "damaged"},
+    ("sign", "stop"): {"sign_type": "stop"}, ("sign", "street-name"): {"sign_type": "street_name"},
+    ("sign", "parking"): {"sign_type": "parking"},
+    ("street-furniture", "bench"): {"amenity": "bench"}, ("street-furniture", "park-bench"): {"amenity": "bench"},
+    **{("park-amenity", v): {"amenity": a} for v, a in (
+        ("fence", "fence"), ("fountain", "fountain"), ("picnic-table", "table"), ("park-sign", "sign"),
+        ("off-leash", "fence"))},
+    ("water-leak", "watermain-road"): {"water_where": "road"},
+    ("injured-animal", "bird"): {"animal_type": "bird"},
+    ("injured-animal", "trapped"): {"animal_condition": "trapped"},
+    ("wildlife", "coyote"): {"animal_type": "coyote"}, ("wildlife", "geese"): {"animal_type": "bird", "location_type": "park"},
+    ("wildlife", "raccoon-den"): {"animal_type": "raccoon", "location_type": "private"},
+    ("animal-care", "stray-cat"): {"animal_type": "cat"},
+    **{("graffiti", v): {"graffiti_surface": g} for v, g in (
+        ("bridge", "bridge"), ("signal-box", "box"), ("road-sign", "sign"), ("utility-pole", "pole"))},
+    ("water-quality", "taste-odour"): {"water_colour": "clear"},
+    ("tree-damage", "street-emergency"): {"tree_blocking": "road"},
+    ("tree-maintenance", "street-wires"): {"tree_blocking": "wires"},
+    ("sidewalk-damage", "park-path"): {"surface": "asphalt"}, ("sidewalk-damage", "bus-pad"): {"surface": "concrete"},
     ("apartment-building", "*"): {"property_type": "multi"},
     ("multi-res-waste", "*"): {"property_type": "multi"},
     ("no-water", "no-water-multi"): {"property_type": "multi"},
@@ -398,10 +433,12 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
     for f in fams:
         labels: dict[str, str] = {}
         variants: dict[str, ServiceCode] = {}
+        meaning: dict[str, str] = {}  # answer path -> the variant it stands for (an alias: its own parts)
         for v, codes in sorted(by_fam[f].items()):
             codes = sorted(codes, key=lambda c: ("near_duplicate_of" in dict(c.extra), c.code))
             primary = codes[0]
             variants[v] = primary
+            meaning[v] = v
             for dup in codes[1:] + sorted(folded.get((f, v), []), key=lambda c: c.code):
                 if _mergeable(dup, primary):
                     kind = "legacy queue" if dict(dup.extra)["family"].startswith("legacy") else "near-duplicate"
@@ -410,6 +447,7 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
                 else:  # its own answer beside the primary's (not one more question under it)
                     sib = f"{v}-{dup.code.lower()}"
                     variants[sib] = dup
+                    meaning[sib] = v
                     labels[sib] = SPLIT_LABELS.get(dup.code, f"Other: {dup.name}")
                     if primary.code in SPLIT_LABELS:
                         labels[v] = SPLIT_LABELS[primary.code]
@@ -417,6 +455,7 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
             for alias, alias_label in ALIASES.get((f, last), ()):
                 ak = "/".join(head + [alias])
                 variants[ak] = primary
+                meaning[ak] = ak
                 labels[ak] = alias_label
         for v, code in variants.items():
             if f == "section-enquiry":  # the question is about a service: name it by its section
@@ -435,13 +474,14 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
         qs, conds = _family_questions(f, vkeys, prefix, gate, labels)
         questions.extend(qs)
         for v in vkeys:
-            leaves.append((f, v, variants.get(v), {**gate, **conds[v]},
-                           labels.get(v) or _label(v.split("/")[-1])))
+            leaves.append((f, meaning.get(v, v), variants.get(v), {**gate, **conds[v]},
+                           labels.get(v) or _label(v.split("/")[-1]), v))
 
     # how each leaf fills each operational field of its code: dropped, derived from the route, or asked
     field_questions: dict[str, Question] = {}
+    asked = {q.key for q in questions}  # routing questions that also fill a field (graffiti_offensive)
     plans = []
-    for f, v, code, when, answer in leaves:
+    for f, v, code, when, answer, _ in leaves:
         if code is None:
             plans.append(None)
             continue
@@ -460,7 +500,7 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
                 val = [own[x] for x in known] if isinstance(known, list) else own[known]
                 plan.append((of, "derived", (val, answer)))
                 continue
-            if qid not in field_questions:
+            if qid not in field_questions and qid not in asked:
                 bank = voc.Q.get(qid)
                 prompt = FIELD_PROMPTS.get(qid, bank.wordings[0].prompt) if bank is not None else (of.prompt or of.key)
                 field_questions[qid] = Question(
@@ -468,23 +508,23 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
                     values=tuple(Choice(k, lab) for k, lab in _canon(qid, values)) if of.is_list else (),
                     required=False,
                 )
-            if of.required:
+            if of.required and qid in field_questions:
                 field_questions[qid] = _replace_q(field_questions[qid], required=True)
-            m = tuple((c, o) for c, o in own.items() if c != o) and tuple(own.items()) if of.is_list else ()
+            m = tuple(own.items()) if of.is_list and any(c != o for c, o in own.items()) else ()
             plan.append((of, "from", (qid, m)))
         plans.append(plan)
 
     # values each code's pick-lists can receive on any of its routes (the rest are excluded where derived)
     produced: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for (f, v, code, when, answer), plan in zip(leaves, plans):
+    for (f, v, code, when, answer, key), plan in zip(leaves, plans):
         for of, kind, data in plan or ():
             if kind == "derived":
                 produced[(code.code, of.key)].update(data[0] if isinstance(data[0], list) else [data[0]])
             elif kind == "from" and of.is_list:
-                produced[(code.code, of.key)].update(o for _, o in data[1]) if data[1] else \
-                    produced[(code.code, of.key)].update(of.value_keys())
+                produced[(code.code, of.key)].update(o for _, o in data[1] or zip(of.value_keys(), of.value_keys()))
 
-    for (f, v, code, when, answer), plan in zip(leaves, plans):
+    choice_label = {(q.key, c.key): c.label for q in questions for c in q.values}
+    for (f, v, code, when, answer, key), plan in zip(leaves, plans):
         ref = next(((to, msg) for k, _, to, msg in EXTRA_REFERRALS.get(f, ()) if k == v), None)
         if code is None and ref is not None:
             if f == "graffiti":
@@ -497,10 +537,10 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
             if kind == "dropped":
                 dropped.append((of.key, data))
             elif kind == "derived":
-                val, label = data
+                val = data[0]
+                label = " / ".join(choice_label[(k, vs[0])] for k, vs in when.items() if len(vs) == 1) or data[1]
                 got = produced[(code.code, of.key)]
-                shown = ", ".join(str(x) for x in val) if isinstance(val, list) else str(val)
-                why = f"Set by the answer \u201c{label}\u201d ({shown}); other values come from other answers."
+                why = f"Set by the route (\u201c{label}\u201d)."
                 excl = tuple((x, why) for x in of.value_keys() if x not in got)
                 fills.append((of.key, FieldFill(derived=val, excluded=excl)))
             else:
@@ -525,7 +565,7 @@ def _category(cid, fams, by_fam, folded, fam_of) -> PublicCategory:
     synonyms = tuple(dict.fromkeys(k for f in fams for k in fam_of[f].keywords))
     groups = tuple(sorted({DIVISION_GROUP[fam_of[f].division] for f in fams}))
     # the milestones residents are told: the codes' own when they all agree (else each code's, per route)
-    routed = [code for _, _, code, _, _ in leaves if code is not None]
+    routed = [code for _, _, code, *_ in leaves if code is not None]
     shared = {c.milestones for c in routed}
     milestones = next(iter(shared)) if len(shared) == 1 else ()
     cat = PublicCategory(
@@ -610,13 +650,13 @@ def _ask_only_where_used(cat: PublicCategory, field_keys: list[str]) -> PublicCa
 
 def _cover(routing: list[Question], used: list[dict], unused: list[dict]):
     """Conditions ``[(question, answers)]`` that hold on every ``used`` answer combination, on no
-    ``unused`` one, and never two at once: one question if it can, else the deepest questions first."""
+    ``unused`` one, and never two at once: one question if it can, else one per question, earliest first."""
     for q in routing:
         vals = {a.get(q.key) for a in used}
         if None not in vals and all(a.get(q.key) not in vals for a in unused):
             return [(q.key, vals)]
     conds, left = [], list(used)
-    for q in reversed(routing):
+    for q in routing:
         pure = {a.get(q.key) for a in left} - {None} - {a.get(q.key) for a in unused}
         if pure:
             conds.append((q.key, pure))
@@ -626,7 +666,7 @@ def _cover(routing: list[Question], used: list[dict], unused: list[dict]):
     for a in used:  # the copies must exclude one another
         if sum(1 for k, vals in conds if a.get(k) in vals) != 1:
             return None
-    return conds[::-1]
+    return conds
 
 
 def _family_of(route: Route, leaves) -> str:
