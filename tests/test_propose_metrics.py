@@ -170,3 +170,21 @@ def test_code_prefixes_are_jargon_and_kept_out_of_labels():
     assert suggest_label(["PK Park Info Enquiry", "PK Park Info Question"], avoid=prefixes) == "Park info"
     assert jargon_flags("pk info", prefixes=prefixes) == ["code prefix 'pk'"]
     assert suggest_label(["Collection schedule", "Collections calendar"]) == "Collection"
+
+
+def test_description_phrasing_counts_when_most_codes_share_it():
+    """Descriptions keep their function words and common phrasing (IDF weighs them; no fixed stop list and
+    no cut of words in more than half the descriptions): "Report if ... is broken" services, the larger
+    kind on this list, still meet each other more than they meet the "Give feedback on ..." channels."""
+    from codekit.model import Catalogue, ServiceCode
+
+    report = ["bench", "swing", "fence", "lamp", "sign", "gate", "tap"]
+    feedback = ["schools", "museums", "hospitals", "libraries", "housing"]
+    rows = [(f"R-{i}", w.title(), f"Report if the {w} is broken.") for i, w in enumerate(report)]
+    rows += [(f"F-{i}", w.title(), f"Give feedback on {w}.") for i, w in enumerate(feedback)]
+    cat = Catalogue([ServiceCode(code=c, name=n, description=d) for c, n, d in rows], source="t", format="test")
+    sig = build_signals(cat)
+    assert bool(sig.available["description"].all())
+    r0, r1, f0 = 0, 1, len(report)
+    assert sig.pair(r0, r1)["description"] > 0.2
+    assert sig.pair(r0, r1)["description"] > 2 * sig.pair(r0, f0)["description"]

@@ -15,7 +15,9 @@ Signals (weights in :class:`Weights`; override with ``--weight name=value``):
                 joined, so "Pot hole" meets "Pothole") and character 3-5-grams, TF-IDF, cosine.
 ``keywords``    the codes' keyword lists (Open311 ``keywords``): whole keyword phrases and their words,
                 TF-IDF, cosine.
-``description`` descriptions: word uni/bigrams, TF-IDF, cosine (boilerplate shared by most codes drops out).
+``description`` descriptions: word uni/bigrams and character 3-5-grams, sublinear TF-IDF, cosine. No stop-word
+                list and no document-frequency cut: IDF down-weights boilerplate shared by most codes in
+                proportion, so on a short list the phrasing that tells kinds of request apart still counts.
 ``hierarchy``   the hierarchy inside names ("Residential: Bin: Lid", "Road - Pot hole"): the head segment,
                 the first two segments, and the head's words.
 ``confusion``   the error log: re-coded and transferred events between the two codes, as
@@ -341,7 +343,6 @@ def build_signals(
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from codekit.propose._stopwords import STOP_WORDS
 
     weights = weights or Weights()
     codes = list(catalogue.codes)
@@ -352,7 +353,6 @@ def build_signals(
     available: dict[str, Any] = {}
     vocab: dict[str, list[str]] = {}
     notes: list[str] = []
-    stop = list(STOP_WORDS | T.FILLER)
     name_stop = list(T.NAME_STOP_WORDS | T.FILLER)
 
     # text: names + keywords, words and characters
@@ -400,14 +400,18 @@ def build_signals(
             for c in codes]
     has_desc = np.array([bool(d) for d in desc])
     if has_desc.sum() >= 2:
+        # No stop-word list and no document-frequency cut here: descriptions are sentences, and which of
+        # their words are boilerplate is the catalogue's own statistics to say (sublinear TF, smooth IDF
+        # down-weights a word in proportion to how many descriptions share it). A fixed list and a hard
+        # "more than half the descriptions" cut also threw away the words that tell kinds of request apart
+        # on a short list ("report ... related to" vs "submit comments on", "provide feedback").
         dv = TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, stop_words=None if __import__("os").environ.get("DESC_KEEP") else stop,
-            max_df=1.0 if __import__("os").environ.get("DESC_KEEP") else (0.5 if has_desc.sum() >= 10 else 1.0), min_df=1, dtype=np.float64,
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1, dtype=np.float64,
         )
         try:
             D = _normalise_rows(dv.fit_transform(desc))
             dc = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=False,
-                                 max_df=1.0 if __import__("os").environ.get("DESC_KEEP") else (0.5 if has_desc.sum() >= 10 else 1.0), dtype=np.float64)
+                                 dtype=np.float64)
             Dc = _normalise_rows(dc.fit_transform(desc))
             D = _normalise_rows(sp.hstack([D * math.sqrt(0.5), Dc * math.sqrt(0.5)], format="csr"))
             has_desc &= np.asarray(D.getnnz(axis=1) > 0)
