@@ -9,7 +9,7 @@ from codekit.propose.labels import jargon_flags, suggest_label
 from codekit.propose.metrics import routing_questions, score_against
 from codekit.propose.proposal import propose
 from codekit.propose.signals import Weights, build_signals
-from codekit.propose.text import split_segments, words
+from codekit.analyse.text import split_segments, words
 from tests.test_propose_data import small_catalogue, small_log
 
 

@@ -31,20 +31,9 @@ SPELLING = 0.95
 
 
 def _content_tokens(name: str, vocab: set[str]) -> list[str]:
-    from codekit.propose import text as T
+    from codekit.analyse import text as T
 
-    toks = [T.SAME_PROBLEM.get(t, t) for t in T.content_words(name)]
-    # join split compounds known elsewhere ("pot hole" -> "pothole") and drop their halves
-    out: list[str] = []
-    i = 0
-    while i < len(toks):
-        if i + 1 < len(toks) and toks[i] + toks[i + 1] in vocab:
-            out.append(toks[i] + toks[i + 1])
-            i += 2
-        else:
-            out.append(toks[i])
-            i += 1
-    return out
+    return T.join_compounds([T.SAME_PROBLEM.get(t, t) for t in T.content_words(name)], vocab)
 
 
 def near_duplicate_pairs(
@@ -66,7 +55,7 @@ def near_duplicate_pairs(
     from sklearn.neighbors import NearestNeighbors
     from sklearn.preprocessing import normalize
 
-    from codekit.propose import text as T
+    from codekit.analyse import text as T
 
     codes = [c for c in catalogue.codes if c.active or not active_only]
     n = len(codes)

@@ -25,7 +25,7 @@ DRAFT_GROUP_PREFIX = "Draft"
 
 
 def _choice_label(name: str) -> str:
-    from codekit.propose import text as T
+    from codekit.analyse import text as T
 
     parts = T.split_segments(name)
     text = " - ".join(parts) if parts else name

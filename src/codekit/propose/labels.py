@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from typing import Iterable
 
-from codekit.propose import text as T
+from codekit.analyse import text as T
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
 _CODE_LIKE = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\b")
@@ -31,7 +31,7 @@ def _label_words(name: str) -> list[str]:
     """Content words of a name for labels: acronyms and code-like tokens dropped."""
     drop = {a.lower() for a in acronyms(name)}
     drop |= {t.lower() for t in _CODE_LIKE.findall(name or "")}
-    from codekit.propose._stopwords import STOP_WORDS
+    from codekit.analyse._stopwords import STOP_WORDS
 
     return [w for w in T.content_words(name, stop=STOP_WORDS | T.NAME_STOP_WORDS)
             if w not in drop and not any(ch.isdigit() for ch in w)]
@@ -39,16 +39,7 @@ def _label_words(name: str) -> list[str]:
 
 def _join_compounds(toks: list[str], vocab: set[str]) -> list[str]:
     """"pot hole" -> "pothole" when another member writes it as one word."""
-    out: list[str] = []
-    i = 0
-    while i < len(toks):
-        if i + 1 < len(toks) and toks[i] + toks[i + 1] in vocab:
-            out.append(toks[i] + toks[i + 1])
-            i += 2
-        else:
-            out.append(toks[i])
-            i += 1
-    return out
+    return T.join_compounds(toks, vocab)
 
 
 def _sentence(words_: list[str]) -> str:

@@ -234,7 +234,6 @@ def propose(
 def _mean_similarity(sig, idx: list[int]) -> float | None:
     if len(idx) < 2:
         return None
-    import numpy as np
 
     if len(idx) > 400:  # a large category: a fixed, evenly spaced subset is enough for a summary
         idx = idx[:: max(1, len(idx) // 400)][:400]

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, fields as dc_fields, replace
 from typing import Any, Iterable
 
 from codekit.errors import UsageError
-from codekit.propose import text as T
+from codekit.analyse import text as T
 
 SIGNALS = ("text", "keywords", "description", "hierarchy", "confusion", "fields", "division", "section", "semantic")
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import Any
 
 from sklearn.base import BaseEstimator, ClusterMixin
 

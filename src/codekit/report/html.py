@@ -53,7 +53,7 @@ def _num(x: Any) -> str:
 
 
 def _shared_words(names: list[str], limit: int = 5) -> list[str]:
-    from codekit.propose.text import content_words
+    from codekit.analyse.text import content_words
 
     if len(names) < 2:
         return []

@@ -254,7 +254,7 @@ def _family(datatype: str) -> str:
 
 
 def _field_text(f: OperationalField) -> str:
-    from codekit.propose.text import normalise
+    from codekit.analyse.text import normalise
 
     key = _CAMEL.sub(" ", f.key).replace("_", " ").replace("-", " ")
     prompt = _PAREN_NOISE.sub(" ", f.prompt or "")
@@ -262,7 +262,7 @@ def _field_text(f: OperationalField) -> str:
 
 
 def _value_set(f: OperationalField) -> frozenset[str]:
-    from codekit.propose.text import normalise
+    from codekit.analyse.text import normalise
 
     out = set()
     for v in f.values:

@@ -130,3 +130,17 @@ def content_words(text: str, stop: Iterable[str] | None = None) -> list[str]:
     no filler, no single letters."""
     stops = NAME_STOP_WORDS if stop is None else frozenset(stop)
     return [w for w in words(text) if w not in stops and w not in FILLER and len(w) > 1]
+
+
+def join_compounds(toks: list[str], vocab: set[str]) -> list[str]:
+    """Join split compounds another name writes as one word ("pot hole" -> "pothole" when "pothole" is in ``vocab``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if i + 1 < len(toks) and toks[i] + toks[i + 1] in vocab:
+            out.append(toks[i] + toks[i + 1])
+            i += 2
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
