@@ -85,7 +85,7 @@ def test_hierarchy_signal_groups_siblings():
 def test_labels_and_jargon():
     assert suggest_label(["Road - Pot hole", "Road Pothole / Road Damage", "Pothole on Expressway"]) == "Road pothole"
     assert suggest_label(["Road - Pot hole", "Pothole on Expressway"]) == "Pothole"
-    assert suggest_label(["Res / Nite Garbage / Not Picked Up"]) == "Residential night garbage picked"
+    assert suggest_label(["Res / Nite Garbage / Not Picked Up"]) == "Residential night garbage not picked up"
     flags = jargon_flags("FEL bins for Solid Waste Management Services", divisions=["Solid Waste Management Services"])
     assert "names the division 'Solid Waste Management Services'" in flags
     assert "acronym 'FEL'" in flags
@@ -167,7 +167,7 @@ def test_code_prefixes_are_jargon_and_kept_out_of_labels():
 
     prefixes = code_prefixes(["PK-0101", "SW-0102", "CSROWR-12", "30102"])
     assert prefixes == frozenset({"pk", "sw", "csrowr"})
-    assert suggest_label(["PK Park Info Enquiry", "PK Park Info Question"], avoid=prefixes) == "Park info"
+    assert suggest_label(["PK Park Info Enquiry", "PK Park Info Question"], avoid=prefixes) == "Park information"
     assert jargon_flags("pk info", prefixes=prefixes) == ["code prefix 'pk'"]
     assert suggest_label(["Collection schedule", "Collections calendar"]) == "Collection"
 

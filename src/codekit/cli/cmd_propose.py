@@ -93,7 +93,7 @@ def render(data: dict) -> None:
     p = data["params"]
     out.print(
         f"[bold]{m['n_codes']:,} codes -> {m['n_categories']:,} public categories[/bold] "
-        f"(reduction {100 * m['reduction_ratio']:.1f}%, {m['codes_per_category']} codes per category; "
+        f"(reduction {100 * m['reduction_ratio']:.1f}%, {m['codes_per_category']:.2f} codes per category; "
         f"strategy {p['strategy']}" + (f" ({p['linkage_used']} linkage)" if p.get("linkage_used") else "") + ", "
         + (f"target {p['categories']}" if p["categories"] else f"threshold {p['threshold']}") + ")"
     )
@@ -101,7 +101,7 @@ def render(data: dict) -> None:
     out.print(f"sizes: min {s['min']}, median {s['median']}, max {s['max']}; {s['n_single']} single-code categories")
     rq = m["routing_questions"]
     out.print(
-        f"routing questions: {rq['total']} in all, mean {rq['mean']} per category, max {rq['max']} "
+        f"routing questions: {rq['total']} in all, mean {rq['mean']:.2f} per category, max {rq['max']} "
         f"(answers of at most {rq['max_options']}); {rq['categories_spanning_divisions']} categories span divisions"
     )
     if m.get("confusion_within_share") is not None:

@@ -1,21 +1,42 @@
 """Suggested plain-language labels for proposed categories, and jargon flags on any label.
 
-A label is built from the words most members' names share (abbreviations expanded: "Res" ->
-"residential", "Nite" -> "night"; acronyms and code-like tokens left out), in the order they usually
-appear in the names, sentence case, at most four words. It is a suggestion for analysts to edit.
+A label is built from the phrases the members' names share, in the word order residents write them
+(abbreviations expanded: "Res" -> "residential", "Nite" -> "night"):
+
+1. candidate phrases are runs of one to four words inside one part of a name (hierarchy separators
+   and parentheses end a run) that start with a content word or a negation ("not picked up", "no
+   heat") and end with a content word or a particle ("picked up", "left out"); a phrase never holds a
+   word the jargon check flags (see :func:`word_jargon`) nor a code prefix, and a phrase of only
+   qualifiers ("residential") is not a label;
+2. the head is the phrase found in the most members, longer phrases weighted up (x1.25 per extra
+   word), extended to a longer phrase holding it when at least half of its members use that one;
+3. when the head says the problem ("not picked up", "damaged", "left") and a thing is shared by at
+   least a quarter of the members (or the other way round), the two are put together: "Garbage not
+   picked up", "Damaged bin" (one-word conditions go before the thing, other phrases where the
+   names usually put them);
+4. with no shared phrase, the label is the most representative member name cleaned of jargon and
+   hierarchy separators.
+
+Sentence case; it is a suggestion for analysts to edit.
 
 Jargon flags say why a label may not be plain language: it names a division or section (internal
-organisation), carries an acronym ("FEL", "ROW", "TMC") or something that looks like a code
-("CSROWR-12", "S0301").
+organisation) or its initials ("TS" for Transportation Services, "SW" for Solid Waste ...), carries
+an acronym ("FEL", "ROW", "TMC"), something that looks like a code ("CSROWR-12", "S0301"), a code
+prefix, or a word :func:`word_jargon` flags: an internal abbreviation (four letters or fewer and not
+a common English word: "mrab", "inq"; or next to no vowels: "frst", "csrobkl") or an internal
+bookkeeping term ("unmapped"). Word lists: :mod:`codekit.propose._vocab`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from codekit.analyse import text as T
+from codekit.analyse._stopwords import STOP_WORDS
+from codekit.propose import _vocab as V
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
 _CODE_LIKE = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\b")
@@ -27,24 +48,18 @@ def acronyms(text: str) -> list[str]:
     return [a for a in _ACRONYM.findall(text or "") if a not in PLAIN_CAPS and not a.isdigit()]
 
 
-def _label_words(name: str) -> list[str]:
-    """Content words of a name for labels: acronyms and code-like tokens dropped."""
-    drop = {a.lower() for a in acronyms(name)}
-    drop |= {t.lower() for t in _CODE_LIKE.findall(name or "")}
-    from codekit.analyse._stopwords import STOP_WORDS
-
-    return [w for w in T.content_words(name, stop=STOP_WORDS | T.NAME_STOP_WORDS)
-            if w not in drop and not any(ch.isdigit() for ch in w)]
-
-
-def _join_compounds(toks: list[str], vocab: set[str]) -> list[str]:
-    """"pot hole" -> "pothole" when another member writes it as one word."""
-    return T.join_compounds(toks, vocab)
-
-
-def _sentence(words_: list[str]) -> str:
-    text = " ".join(words_).strip()
-    return text[:1].upper() + text[1:] if text else ""
+#: Words kept as content although general stop-word lists drop them (they carry meaning in 311 names).
+_KEEP = V.NEGATIONS | V.PARTICLES | frozenset(
+    "fire empty front side full bottom top back bill system found fill move call".split())
+_FUNCTION = (STOP_WORDS | T.NAME_STOP_WORDS | T.FILLER) - _KEEP
+#: Problem or action words (besides negations, particles and ``BEFORE_NOUN``) that make a phrase say what is wrong.
+_PROBLEM = V.BEFORE_NOUN | frozenset(
+    "left missed overflow spill remove removal replace repair damage not working exchange change "
+    "blocking dumped dumping".split())
+#: One-word conditions (as counted: "broken" and "damaged" both count as "damage").
+_CONDITION = V.BEFORE_NOUN
+_VOWELS = set("aeiouy")
+_SEGMENT = re.compile(r"[()\[\]]")
 
 
 def code_prefixes(codes) -> frozenset[str]:
@@ -57,38 +72,257 @@ def code_prefixes(codes) -> frozenset[str]:
     return frozenset(out)
 
 
+def word_jargon(word: str) -> str | None:
+    """Why one lower-case word is internal jargon, or None: a code-like token (letters and digits), an
+    internal bookkeeping term ("unmapped"), a token without vowels ("frst", "bldg", "mls"), or a token
+    of four letters or fewer that is not a common English word ("mrab", "fel", "inq", "ts", "uf")."""
+    w = word.lower()
+    if not w or w.isdigit():
+        return None
+    if any(ch.isdigit() for ch in w):
+        return f"code-like token {word!r}"
+    if w in V.INTERNAL_WORDS:
+        return f"internal term {word!r}"
+    if w in V.COMMON_SHORT or w in STOP_WORDS or w in T.NAME_STOP_WORDS or _stem(w) in V.COMMON_SHORT:
+        return None
+    if len(w) >= 2 and not (set(w) & _VOWELS):
+        return f"abbreviation {word!r}"
+    if len(w) <= 4 or sum(ch in _VOWELS for ch in w) < 0.2 * len(w):  # "csrobkl", "mlsblemmvn"
+        return f"abbreviation {word!r}"
+    return None
+
+
 def _stem(w: str) -> str:
     return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 
 
+#: Word forms counted as one in labels ("Lid Broken" and "Lid Damaged" say the same condition).
+_SAME = {"broken": "damaged", "damage": "damaged", "damages": "damaged"}
+
+
+def _norm(w: str) -> str:
+    s = _stem(w)
+    return _SAME.get(w, _SAME.get(s, s))
+
+
+def _segments(name: str, vocab: set[str]) -> list[list[str]]:
+    """The word runs of a name: hierarchy parts and parentheses split it; label expansions applied,
+    split compounds joined, a word repeated at once ("Green Bin Bin") kept once."""
+    out = []
+    for part in _SEGMENT.split(name or ""):
+        for seg in T.split_segments(part):
+            ws: list[str] = []
+            for w in T.words(seg):
+                ws.extend(V.LABEL_EXPANSIONS.get(w, w).split())
+            ws = T.join_compounds(ws, vocab)
+            ws = [w for i, w in enumerate(ws) if i == 0 or w != ws[i - 1]]
+            if ws:
+                out.append(ws)
+    return out
+
+
+def _kind(w: str, avoid: frozenset[str]) -> str:
+    """J jargon, N negation, P particle, F function word / filler, C content."""
+    if w in avoid or word_jargon(w) or (len(w) == 1 and not w.isdigit()) or w.isdigit():
+        return "J"
+    if w in V.NEGATIONS:
+        return "N"
+    if w in V.PARTICLES:
+        return "P"
+    if w in _FUNCTION:
+        return "F"
+    return "C"
+
+
+def _phrases(seg: list[str], kinds: list[str], max_len: int = 4):
+    """(start, words) of the candidate phrases of one run of words."""
+    m = len(seg)
+    for i in range(m):
+        if kinds[i] not in "CN":
+            continue
+        for j in range(i + 1, min(i + max_len, m) + 1):
+            k = kinds[i:j]
+            if "J" in k:
+                break
+            if k.count("F") > 1:
+                break
+            last = k[-1]
+            if not (last == "C" or (last == "P" and j - i >= 2 and k[-2] in "CP")):
+                continue
+            content = [w for w, kk in zip(seg[i:j], k) if kk == "C"]
+            if not content or all(w in V.QUALIFIERS for w in content):
+                continue
+            yield i, tuple(seg[i:j])
+
+
+def _is_problem(words_: tuple[str, ...]) -> bool:
+    return any(w in V.NEGATIONS or w in _PROBLEM or _norm(w) in _PROBLEM for w in words_) or words_[-1] in V.PARTICLES
+
+
+def _sentence(words_) -> str:
+    text = " ".join(words_).strip()
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _bonus(key: tuple[str, ...]) -> float:
+    return 1 + 0.25 * (len(key) - 1)
+
+
+def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+    n = len(small)
+    return any(big[i:i + n] == small for i in range(len(big) - n + 1))
+
+
 def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset()) -> str:
     """A plain-language label from the names of a category's members (words in ``avoid`` left out)."""
+    if not names:
+        return ""
     vocab: set[str] = set()
-    for n in names:
-        vocab.update(T.words(n))
-    toks = [[w for w in _join_compounds(_label_words(n), vocab) if w not in avoid] for n in names]
-    if len(names) == 1 or not any(toks):
-        words_ = toks[0] if toks and toks[0] else [w for w in T.words(names[0]) if w not in avoid]
-        return _sentence(words_[: max_words + 2]) or names[0]
-    df: Counter = Counter()
-    pos: dict[str, list[float]] = {}
-    surface: dict[str, Counter] = {}
-    for t in toks:
-        stems = [_stem(w) for w in t]
-        for i, st in enumerate(dict.fromkeys(stems)):
-            df[st] += 1
-            pos.setdefault(st, []).append(i / max(len(t), 1))
-        for w in t:
-            surface.setdefault(_stem(w), Counter())[w] += 1
+    for nm in names:
+        vocab.update(T.words(nm))
+    avoid = frozenset(a.lower() for a in avoid)
+    members = []  # per member: {key: first position}
+    surface: dict[tuple, Counter] = {}
+    cleaned: list[list[str]] = []
+    for nm in names:
+        # capitals in a name that also has lower case are acronyms ("FEL Garbage Cart")
+        own = avoid | ({a.lower() for a in acronyms(nm)} if any(ch.islower() for ch in nm) else set())
+        seen: dict[tuple, int] = {}
+        pos = 0
+        clean: list[str] = []
+        for seg in _segments(nm, vocab):
+            kinds = [_kind(w, own) for w in seg]
+            clean.extend(w for w, k in zip(seg, kinds) if k != "J")
+            for i, words_ in _phrases(seg, kinds):
+                key = tuple(_norm(w) for w in words_)
+                seen.setdefault(key, pos + i)
+                surface.setdefault(key, Counter())[words_] += 1
+            pos += len(seg) + 1
+        members.append(seen)
+        cleaned.append(clean)
     n = len(names)
-    common = [w for w, c in df.items() if c >= max(2, (n + 1) // 2)]
-    if not common:
-        common = [w for w, c in df.most_common(2) if c >= 2] or [w for w, _ in df.most_common(2)]
-    common.sort(key=lambda w: (-df[w], w))
-    chosen = common[:max_words]
-    chosen.sort(key=lambda w: (sum(pos[w]) / len(pos[w]), w))
-    chosen = [min(surface[st].items(), key=lambda kv: (-kv[1], kv[0]))[0] for st in chosen]
-    return _sentence(chosen) or names[0]
+    df: Counter = Counter()
+    for seen in members:
+        df.update(seen.keys())
+
+    def show(key) -> list[str]:
+        return list(min(surface[key].items(), key=lambda kv: (-kv[1], kv[0]))[0])
+
+    if n == 1:  # one member: its own name, cleaned
+        return _fallback(names, cleaned, df, max_words)
+    cands = sorted((k for k, c in df.items() if c >= 2), key=lambda k: (-df[k] * _bonus(k), -len(k), k))
+    if not cands:
+        return _fallback(names, cleaned, df, max_words)
+    head = cands[0]
+    head = _extend(head, cands, df, max_words, frozenset())
+    label = show(head)
+    head_problem = _is_problem(head)
+    if head_problem and _has_thing(head):  # "bin size exchange", "no heat": says both already
+        return _sentence(label)
+    head_words = set(head)
+    best = None
+    for k in cands:
+        if set(k) & head_words or len(k) + len(head) > max_words + 2:
+            continue
+        co = [s for s in members if head in s and k in s]
+        if _is_problem(k) == head_problem:  # two things: when at least half the members name each
+            if head_problem or df[k] * 2 < n or not co:
+                continue
+        elif df[k] * 5 < n or len(co) < 2:  # a thing and a problem: a fifth of the members, two together
+            continue
+        # a one-word condition goes before the thing: it reads as a two-word phrase ("Missing bin")
+        bonus = _bonus(k) if not (len(k) == 1 and k[0] in _CONDITION) else _bonus(("", ""))
+        sc = (len(co) * bonus, -len(k))
+        if best is None or sc > best[0]:
+            best = (sc, k, co)
+    if best is None and len(head) == 1 and head[0] in _CONDITION:  # "Damaged": the most common thing
+        things = [k for k in cands if not _is_problem(k) and not (set(k) & head_words) and df[k] * 5 >= n
+                  and len(k) + len(head) <= max_words + 2]
+        if things:
+            k = things[0]
+            best = (None, k, [s for s in members if k in s])
+    if best is None:
+        return _sentence(label)
+    _, k, co = best
+    k = _extend(k, cands, df, max_words - len(head) + 2, head_words)
+    co = [s for s in co if k in s] or co
+    other = show(k)
+    prob, obj = (label, other) if head_problem else (other, label)
+    if len(prob) == 1 and prob[0] in V.BEFORE_NOUN and not _is_problem(tuple(obj)):
+        words_ = prob + obj  # "Damaged bin", "Missing sign"
+    else:
+        both = [s for s in co if head in s and k in s]
+        if both:
+            before = sum(1 for s in both if s[k] < s[head]) * 2 > len(both)
+        else:  # no member has both: where each usually sits in its names
+            before = _mean_pos(members, k) < _mean_pos(members, head)
+        words_ = other + label if before else label + other
+    return _sentence(words_)
+
+
+def _extend(key, cands, df, max_len: int, exclude) -> tuple:
+    """A longer candidate phrase holding ``key`` that at least half of its members use (the best one)."""
+    if len(key) == 1 and key[0] in _CONDITION:
+        return key
+    for k in cands:
+        if len(k) > len(key) and len(k) <= max_len and _contains(k, key) and df[k] * 2 >= df[key] \
+                and not (set(k) & exclude):
+            return k
+    return key
+
+
+def _mean_pos(members, key) -> float:
+    ps = [s[key] / (max(s.values()) + 1) for s in members if key in s]
+    return sum(ps) / len(ps) if ps else 1.0
+
+
+def _has_thing(words_: tuple[str, ...]) -> bool:
+    """Whether a phrase names a thing besides a problem: a content word that is no problem word,
+    no qualifier, and does not follow "not" ("not picked up" names no thing; "no heat" does)."""
+    for i, w in enumerate(words_):
+        if w in V.NEGATIONS or w in V.PARTICLES or w in _FUNCTION or w in V.QUALIFIERS:
+            continue
+        if w in _PROBLEM or _norm(w) in _PROBLEM or "not" in words_[max(0, i - 2):i]:
+            continue
+        return True
+    return False
+
+
+def _fallback(names: list[str], cleaned: list[list[str]], df: Counter, max_words: int) -> str:
+    """The most representative member name without jargon or hierarchy separators (the one whose
+    words the others share most, then the shortest); the name itself when nothing plain is left."""
+    best = None
+    for nm, ws in zip(names, cleaned):
+        while ws and (ws[0] in _FUNCTION or ws[0] in V.PARTICLES):
+            ws = ws[1:]
+        while ws and ws[-1] in _FUNCTION:
+            ws = ws[:-1]
+        if not ws:
+            continue
+        share = sum(max(df.get((_norm(w),), 0) - 1, 0) for w in set(ws)) / len(set(ws))
+        cand = (-share, len(ws), " ".join(ws))
+        if best is None or cand < best[0]:
+            best = (cand, ws)
+    if best is not None and (best[0][0] < 0 or len(names) == 1):
+        return _sentence(best[1][: max_words + 2])
+    # nothing plain that members share: a word (even jargon) most names share, flagged by the jargon check
+    counts: Counter = Counter()
+    for nm in names:
+        counts.update(set(w for w in T.words(nm) if len(w) > 1 and not any(ch.isdigit() for ch in w)))
+    if counts:
+        w, c = min(counts.items(), key=lambda kv: (-kv[1], word_jargon(kv[0]) is not None, kv[0]))
+        if c >= 2:
+            return _sentence([w])
+    if best is not None:
+        return _sentence(best[1][: max_words + 2])
+    # nothing but jargon: the word most names share (the jargon check will flag it)
+    counts: Counter = Counter()
+    for nm in names:
+        counts.update(set(w for w in T.words(nm) if len(w) > 1 and not any(ch.isdigit() for ch in w)))
+    if counts:
+        return _sentence([min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]])
+    return names[0]
+
 
 
 def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterable[str] = (),
@@ -113,4 +347,34 @@ def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterabl
             reasons.append(f"code-like token {tok!r}")
         elif tok.lower() in prefixes:
             reasons.append(f"code prefix {tok!r}")
+    # words: initials of a division or section ("TS", "SW"), internal abbreviations and terms
+    done = {a.lower() for a in acronyms(label)} | set(prefixes) | set(code_set)
+    initials = _initials(tuple(divisions), tuple(sections))
+    for tok in re.findall(r"[A-Za-z0-9]+", label or ""):
+        low_tok = tok.lower()
+        if low_tok in done or low_tok.isdigit() or any(ch.isdigit() for ch in low_tok):
+            continue
+        done.add(low_tok)
+        if low_tok in initials:
+            reasons.append(f"initials of the {initials[low_tok][0]} {initials[low_tok][1]!r}: {tok!r}")
+            continue
+        why = word_jargon(tok)
+        if why:
+            reasons.append(why)
     return list(dict.fromkeys(reasons))
+
+
+@lru_cache(maxsize=64)
+def _initials(divisions: tuple[str, ...], sections: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """Initials of division and section names, and their leading parts of two or more letters
+    ("Solid Waste Management Services" -> "swms", "swm", "sw"), common words left out."""
+    out: dict[str, tuple[str, str]] = {}
+    for kind, names in (("division", divisions), ("section", sections)):
+        for nm in sorted({x for x in names if x}):
+            letters = "".join(w[0] for w in T.words(nm, expand=False)
+                              if w not in T.NAME_STOP_WORDS and not w.isdigit())
+            for j in range(2, len(letters) + 1):
+                ini = letters[:j]
+                if ini not in V.COMMON_SHORT and ini not in STOP_WORDS:
+                    out.setdefault(ini, (kind, nm))
+    return out
