@@ -344,26 +344,26 @@ def fam(key, label, division, section, fields, variants, **kw) -> None:
 RO, TMC, ROW, SPM, SX, SL, WO, TSF, SF = SECTIONS[TS]
 
 fam("pothole", "Pothole", TS, RO, ("hazard", "pothole_size", "lanes_blocked", "date_observed"), [
-    V("local-road", "Road - Pot hole", pop=4),
-    V("local-road", "Road Pothole / Road Damage", near_dup=True, pop=0.8),
+    V("local-road", "Road - Pot hole (Minor)", pop=4),
+    V("local-road", "Pothole / Roadway Damage", near_dup=True, pop=0.8),
     V("arterial", "Pothole: Major Road", pop=3),
     V("expressway", "Expressway || Pothole", section=SX, pop=0.8),
     V("laneway", "Laneway - Pot Hole", pop=0.7),
     V("bike-lane", "Cycle Track / Bike Lane Pothole", pop=0.4),
     V("bridge-deck", "Bridge Deck - Surface Hole", section=SX, pop=0.2),
-    V("local-road", "PH-RD Pothole Repair (old)", status="retired", renamed_to="Road - Pot hole", pop=0.05),
+    V("local-road", "PH-RD Pothole Repair (old)", status="retired", renamed_to="Road - Pot hole (Minor)", pop=0.05),
 ], pop=9, sla=5, ctl=2, jargon=0.15, season="winter", keywords=("pothole", "hole", "road damage"),
     confused_with=("road-surface", "sidewalk-damage", "utility-cut"))
 fam("road-surface", "Damaged road surface", TS, RO, ("hazard", "surface", "date_observed", "description"), [
     V("sinking", "Road - Sinking / Depression", pop=2),
     V("cracked", "Road - Cracking (Non-Emergency)", pop=1),
     V("heaved", "Road Surface: Heaved / Frost Boil", pop=0.5),
-    V("bridge", "Bridge - Surface Repair", section=SX, pop=0.3),
+    V("bridge", "Bridge Deck - Surface Damage", section=SX, pop=0.3),
     V("expressway", "Expressway || Surface Damage", section=SX, pop=0.3),
     V("shoulder", "Road Shoulder Washout", pop=0.2),
 ], pop=4, sla=20, ctl=2, jargon=0.3, keywords=("road", "sinking", "crack"), confused_with=("pothole", "utility-cut"))
 fam("utility-cut", "Road not fixed after digging", TS, ROW, ("hazard", "surface", "landmark"), [
-    V("road", "Roadway Utility Cut - Settlement", pop=2),
+    V("road", "Utility Cut - Sunken Patch", pop=2),
     V("sidewalk", "Sidewalk Utility Cut - Not Restored", pop=1),
     V("boulevard", "Blvd Utility Cut - Sod Not Restored", pop=0.5),
     V("road", "ROW:UC:Settlement", near_dup=True, pop=0.3),
@@ -372,15 +372,15 @@ fam("sidewalk-damage", "Broken or uneven sidewalk", TS, RO, ("hazard", "surface"
     V("uneven", "Sidewalk - Uneven / Trip Hazard", pop=3),
     V("cracked", "Sidewalk - Cracked Slab", pop=1.5),
     V("missing", "Sidewalk: Missing Section", pop=0.4),
-    V("curb", "Curb - Damaged", pop=1),
+    V("curb", "Curb - Broken / Chipped", pop=1),
     V("bus-pad", "TTC Bus Pad - Broken Concrete", pop=0.3),
-    V("walkway", "Walkway - Damaged or Uneven", pop=0.6),
+    V("walkway", "Walkway - Uneven / Trip Hazard", pop=0.6),
     V("park-path", "Park Pathway - Broken Asphalt", division=PK, section="Parks Operations", pop=0.5),
     V("driveway-apron", "Driveway Apron Damaged by City Work", pop=0.3),
     V("uneven", "Sidewalk Repair (legacy)", status="retired", renamed_to="Sidewalk - Uneven / Trip Hazard", pop=0.02),
 ], pop=5, sla=30, ctl=2, jargon=0.2, keywords=("sidewalk", "trip", "curb"), confused_with=("pothole", "road-surface"))
 fam("road-debris", "Debris on the road", TS, RO, ("hazard", "lanes_blocked", "description"), [
-    V("road", "Road - Cleaning/Debris", pop=3),
+    V("road", "Road - Debris/Spill Cleanup", pop=3),
     V("expressway", "Expressway || Debris / Object on Roadway", section=SX, pop=0.8),
     V("laneway", "Laneway Cleaning", pop=0.6),
     V("bike-lane", "Bike Lane - Debris / Glass", pop=0.5),
@@ -392,7 +392,7 @@ fam("road-debris", "Debris on the road", TS, RO, ("hazard", "lanes_blocked", "de
 fam("snow-ice", "Snow or ice not cleared", TS, WO, ("hazard", "location_type", "date_observed"), [
     V("road", "Snow - Road Plowing Required", pop=4),
     V("sidewalk", "Snow - Sidewalk Plowing Required", pop=3),
-    V("salting", "Road Salting Request", pop=2),
+    V("salting", "Salting Request - Roadway", pop=2),
     V("windrow", "Windrow Clearing - Missed", pop=1.5),
     V("bus-stop", "Snow/Ice at TTC Stop", pop=0.8),
     V("bike-lane", "Bike Lane Snow Clearing", pop=0.4),
@@ -408,14 +408,14 @@ fam("traffic-signal", "Traffic signal problem", TS, TMC, ("hazard", "signal_issu
     V("timing", "Traffic Signal Timing Review", pop=1),
     V("ped-button", "Pedestrian Push Button Not Working", pop=0.8),
     V("audible", "APS (Accessible Ped Signal) Issue", pop=0.3),
-    V("bike-signal", "Bicycle Signals", pop=0.2),
+    V("bike-signal", "Bike Signal - Timing / Fault", pop=0.2),
     V("knocked-down", "Signal Pole Knockdown", pop=0.3),
     V("new", "New Traffic Signal Request", section=TSF, pop=0.4),
     V("malfunction", "TMC || Signal Fault", near_dup=True, pop=0.4),
 ], pop=3, sla=1, ctl=2, jargon=0.35, keywords=("traffic light", "signal", "lights"),
     confused_with=("streetlight",))
 fam("sign", "Road sign missing or damaged", TS, SPM, ("hazard", "sign_type", "landmark"), [
-    V("missing", "Missing/Damaged Signs", pop=3),
+    V("missing", "Sign - Missing/Knocked Down", pop=3),
     V("stop", "Stop Sign - Down / Missing", pop=1.5),
     V("street-name", "Street Name Sign - Replace", pop=0.7),
     V("parking", "Parking Regulation Sign Damaged", pop=0.6),
@@ -468,14 +468,14 @@ fam("row-obstruction", "Something blocking the road or sidewalk", TS, ROW, ("haz
     confused_with=("road-debris",))
 fam("boulevard", "Boulevard or grass strip", TS, ROW, ("location_type", "description"), [
     V("grass", "Boulevard - Grass Cutting (City-maintained)", pop=0.8),
-    V("weeds", "Complaint / Investigation - Grass and Weeds Enforcement", division=MLS, section="Bylaw Enforcement", pop=1),
+    V("weeds", "Long Grass / Weeds - Bylaw Complaint", division=MLS, section="Bylaw Enforcement", pop=1),
     V("damaged", "Boulevard Damaged by Plow", section=WO, pop=0.6, season="winter"),
     V("sod", "Sod Repair Request", pop=0.3),
 ], pop=1.5, sla=30, ctl=1, jargon=0.3, season="summer", keywords=("grass", "boulevard", "weeds"),
     confused_with=("long-grass",))
 fam("traffic-safety", "Road safety concern", TS, TSF, ("recurring", "time_of_day", "description"), [
     V("speeding", "Speeding - Traffic Calming Request", pop=1.5),
-    V("school-zone", "School Zone Safety Review", pop=0.6),
+    V("school-zone", "School Zone - Safety Study Request", pop=0.6),
     V("all-way-stop", "All-Way Stop Control Study", pop=0.4),
     V("sightline", "Visibility / Sight Line Obstruction at Corner", pop=0.3),
     V("speed-hump", "Speed Hump - Request / Damaged", pop=0.5),
@@ -519,7 +519,7 @@ fam("driveway-permit", "Driveway and curb cut", TS, ROW, ("property_type", "desc
 COL, BIN, LIT, DEP, SWCS = SECTIONS[SW]
 
 STREAMS = (("garbage", "Garbage", "Garbage"), ("recycling", "Recycling", "Blue Bin"), ("organics", "Organics", "Green Bin"),
-           ("yard-waste", "Yard Waste", "Yard Waste"), ("oversized", "Oversized Items", "Oversize"),
+           ("yard-waste", "Yard Waste", "Yard Waste"), ("oversized", "Bulky Items", "Oversize"),
            ("metal", "Metal & Appliances", "Metal/Appl"), ("electronics", "Electronic Waste", "E-Waste"),
            ("christmas-tree", "Holiday Tree", "Xmas Tree"))
 PROPS = (("res", "Residential", "Res"), ("multi-res", "Multi-Residential", "Multi-Res"),
@@ -530,7 +530,7 @@ def _missed_name(i: int, s: tuple, p: tuple) -> str:
     skey, slong, sshort = s
     pkey, plong, pshort = p
     styles = (
-        f"{pshort} / {sshort} / Not Picked Up",
+        f"{pshort} / {sshort} / Not Collected",
         f"{plong} {slong} Not Picked Up",
         f"{pshort} {sshort} Missed Collection",
         f"Collections: {plong} || {slong} Missed",
@@ -552,14 +552,14 @@ for si, s in enumerate(STREAMS):
                          dims=(("stream", s[0]), ("property", p[0]))))
 # a whole-street miss: same family, an operational variant
 for s in STREAMS[:4]:
-    _missed.append(V(f"{s[0]}/whole-street", f"Residential {s[2]} Whole Street Not Picked Up", pop=0.6,
+    _missed.append(V(f"{s[0]}/whole-street", f"Residential {s[2]} Missed - Whole Street", pop=0.6,
                      dims=(("stream", s[0]), ("property", "res"))))
 _missed += [
     V("garbage/res", "Garbage Not Collected", near_dup=True, pop=1.5, dims=(("stream", "garbage"), ("property", "res"))),
     V("recycling/res", "Blue Bin Missed (Res)", near_dup=True, pop=0.8, dims=(("stream", "recycling"), ("property", "res"))),
     V("garbage/night", "Residential / Nite Garbage / Not Picked Up", pop=0.3),
     V("recycling/night", "Residential / Nite Recycle / Not Picked Up", pop=0.2),
-    V("garbage/res", "Res Garb Missed (2019 form)", status="retired", renamed_to="Res / Garbage / Not Picked Up", pop=0.02,
+    V("garbage/res", "Res Garb Missed (2019 form)", status="retired", renamed_to="Res / Garbage / Not Collected", pop=0.02,
       dims=(("stream", "garbage"), ("property", "res"))),
     V("organics/res", "Green Bin Missed Pickup - OLD", status="retired", renamed_to="Residential Organics Not Picked Up",
       pop=0.02, dims=(("stream", "organics"), ("property", "res"))),
@@ -622,7 +622,7 @@ for it, label in (("furniture", "Furniture"), ("mattress", "Mattress"), ("applia
                   ("hazardous", "Household Hazardous Waste"), ("scrap-metal", "Scrap Metal")):
     _oversized.append(V(f"{it}/res", f"Res / {label} / Pickup Request", section=COL, pop=1.0, dims=(("item", it),)))
     if it in ("furniture", "mattress", "appliance", "electronics"):
-        _oversized.append(V(f"{it}/non-res", f"FEL Non-Res {label} / Not Picked Up", section=COL, pop=0.2,
+        _oversized.append(V(f"{it}/non-res", f"FEL Non-Res {label} / Missed Pickup", section=COL, pop=0.2,
                             dims=(("item", it), ("property", "non-res"))))
 _oversized += [
     V("furniture/res", "Bulky Item Collection", section=COL, near_dup=True, pop=0.6, dims=(("item", "furniture"),)),
@@ -635,7 +635,7 @@ fam("litter", "Litter bin or litter problem", SW, LIT, ("landmark", "description
     V("street-bin-full", "Litter Bin - Overflowing (Street)", pop=2),
     V("street-bin-damaged", "Litter Bin - Damaged / Missing", pop=0.8),
     V("park-bin-full", "Park Litter Bin Overflow", division=PK, section="Parks Operations", pop=1.2),
-    V("park-bin-full", "Garbage / Park / Bin Overflow", division=PK, section="Parks Operations", near_dup=True, pop=0.5),
+    V("park-bin-full", "Park / Litter Receptacle / Overflowing", division=PK, section="Parks Operations", near_dup=True, pop=0.5),
     V("litter-road", "Litter Pick-up - Road Allowance", pop=1),
     V("litter-park", "Litter in Park", division=PK, section="Parks Operations", pop=0.8),
     V("litter-private", "Garbage/Litter on Private Property", division=MLS, section="Property Standards", pop=1.5),
@@ -667,8 +667,8 @@ fam("collection-service", "Collection service question", SW, SWCS, ("property_ty
     V("depot", "Drop-off Depot Enquiry", section=DEP, pop=0.5),
     V("compost", "Free Compost Day Enquiry", section=DEP, pop=0.3),
     V("night-noise", "Collection Truck Noise - Too Early", section=COL, pop=0.2),
-    V("property-damage", "Property Damaged/Collections Nights", section=COL, near_dup=True, pop=0.1),
-    V("staff-conduct", "Staff Conduct / Collections / Parks", division=PK, section="Parks Operations", pop=0.05),
+    V("property-damage", "Property Damage/Night Collection Crew", section=COL, near_dup=True, pop=0.1),
+    V("staff-conduct", "Crew Conduct / Collections / Parks", division=PK, section="Parks Operations", pop=0.05),
 ], pop=3, sla=10, ctl=1, jargon=0.4, keywords=("schedule", "calendar", "depot"))
 
 # ---- Municipal Licensing & Standards (with Animal Services) ----------------------------------------------
@@ -743,7 +743,7 @@ fam("dead-animal", "Dead animal", MLS, AS, ("animal_type", "location_type", "ani
     V("road", "Pick up Dead Wildlife - Roadway", pop=3),
     V("sidewalk", "Dead Animal on Sidewalk / Blvd", pop=1),
     V("private", "Dead Animal - Private Property", pop=0.8),
-    V("expressway", "Dead Animal on Expressway", division=TS, section=SX, pop=0.3),
+    V("expressway", "Dead Animal - Expressway Lane", division=TS, section=SX, pop=0.3),
     V("park", "Dead Animal in Park", division=PK, section="Parks Operations", pop=0.5),
     V("pet", "Deceased Pet - Owner Surrender", pop=0.2),
     V("road", "DOA - Wildlife Pick Up", near_dup=True, pop=0.4),
@@ -765,7 +765,7 @@ fam("dog-complaint", "Problem with a dog", MLS, AS, ("animal_count", "dog_tag", 
     V("bite", "Investigate - Dog Bite (old)", status="retired", renamed_to="Dog Bite / Attack", pop=0.02),
 ], pop=1.5, sla=3, ctl=3, jargon=0.25, keywords=("dog", "bite", "leash"))
 fam("animal-care", "Animal welfare concern", MLS, AS, ("animal_type", "description"), [
-    V("neglect", "Investigate - Animal Care", pop=0.8),
+    V("neglect", "Animal Welfare - Investigate", pop=0.8),
     V("left-in-car", "Animal Left in Vehicle", pop=0.3, season="summer"),
     V("hoarding", "Animal Hoarding Concern", pop=0.1),
     V("stray-cat", "Stray / Feral Cat", pop=0.6),
@@ -822,12 +822,12 @@ fam("sewer-backup", "Basement flooding or sewer backup", TW, WW, ("basement_dept
     V("basement", "Basement Flooding - Sewer Backup", pop=1.5),
     V("service-line", "Sewer Service Line Blocked (City Portion)", pop=0.8),
     V("private-line", "Drain Blocked - Private Plumbing (Referral)", division=C311, section="Contact Centre", pop=0.3),
-    V("odour", "Sewer Odour", pop=0.5),
+    V("odour", "Sewer Smell / Gas Odour", pop=0.5),
     V("service-line", "SSL-BLK Investigation", near_dup=True, pop=0.3),
     V("basement", "Flooding Basement (legacy)", status="retired", renamed_to="Basement Flooding - Sewer Backup", pop=0.02),
 ], pop=2.5, sla=1, ctl=3, jargon=0.5, keywords=("sewer", "basement", "backup", "drain"), confused_with=("flooding", "catch-basin"))
 fam("catch-basin", "Blocked storm drain", TW, SWM, ("hazard", "location_type", "landmark"), [
-    V("road", "Catch Basin - Blocked / Flooding", pop=1.5),
+    V("road", "Catch Basin - Clogged / Ponding", pop=1.5),
     V("damaged", "Catch Basin - Damaged Grate", pop=0.5),
     V("laneway", "Laneway Catch Basin Blocked", pop=0.3),
     V("park", "Park Drain Blocked", division=PK, section="Parks Operations", pop=0.2),
@@ -1152,7 +1152,7 @@ fam("multi-res-waste", "Apartment building waste service", SW, COL, ("property_t
     V("contamination", "Multi-Res Recycling Contamination Notice", section=SWCS, pop=0.15),
     V("chute", "Multi-Res Chute Closure Exemption", section=SWCS, pop=0.05),
     V("enrolment", "Multi-Res Organics Program Enrolment", section=BIN, pop=0.1),
-    V("bulk-bin", "Multi-Res / Garbage Front-End / Not Picked Up", near_dup=True, pop=0.3),
+    V("bulk-bin", "Multi-Res / Front-End Garbage / Missed", near_dup=True, pop=0.3),
 ], pop=0.8, sla=5, ctl=2, jargon=0.55, keywords=("apartment", "condo", "bulk bin"), confused_with=("missed-collection",))
 fam("burning", "Fire, smoke or fireworks", MLS, BYL, ("time_of_day", "recurring", "description"), [
     V("fireworks", "Fireworks - Unpermitted Discharge", pop=0.3),
