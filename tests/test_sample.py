@@ -185,3 +185,16 @@ def test_sample_catalogue_loads_back(tmp_path):
     again = write_sample(tmp_path / "again", n_events=2_000)
     for key in ("catalogue", "errors"):
         assert paths[key].read_bytes() == again[key].read_bytes(), key
+
+
+def test_sample_vocabulary_is_our_own(real_dir):
+    """The sample city is written in the style of a real city, not copied from one: no name equals a real Toronto type."""
+    import csv
+
+    from codekit.sample import sample_catalogue
+
+    path = real_dir / "toronto-311-taxonomy-nshipyard" / "taxonomy.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        real = {row["request_type"].strip().lower() for row in csv.DictReader(fh)}
+    same = sorted(c.name for c in sample_catalogue() if c.name.strip().lower() in real)
+    assert same == []
