@@ -160,14 +160,7 @@ def _fill_maps(doc: m.CatalogueRelease) -> dict[tuple[str, str], str]:
 
 
 def _code_categories(doc: m.CatalogueRelease) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for r in doc.routing:
-        if r.code:
-            out.setdefault(r.code, set()).add(r.category)
-    for c in doc.categories:
-        for mg in c.merged:
-            out.setdefault(mg.code, set()).add(c.id)
-    return out
+    return doc.code_categories()
 
 
 def _label(doc: m.CatalogueRelease, cid: str) -> str:

@@ -184,6 +184,17 @@ class CatalogueRelease(_Strict):
                 return c
         return None
 
+    def code_categories(self) -> dict[str, set[str]]:
+        """Each code -> the categories that reach it: by a route, or as a merged duplicate of a routed code."""
+        out: dict[str, set[str]] = {}
+        for r in self.routing:
+            if r.code:
+                out.setdefault(r.code, set()).add(r.category)
+        for c in self.categories:
+            for mg in c.merged:
+                out.setdefault(mg.code, set()).add(c.id)
+        return out
+
 
 ROUTING_COLUMNS = tuple(RoutingRow.model_fields)
 

@@ -57,13 +57,7 @@ def skos_turtle(doc: m.CatalogueRelease, base: str = BASE) -> bytes:
         if c.description:
             g.add((s, SKOS.definition, Literal(c.description, lang="en")))
 
-    broad: dict[str, set[str]] = {}
-    for r in doc.routing:
-        if r.code:
-            broad.setdefault(r.code, set()).add(r.category)
-    for c in doc.categories:
-        for mg in c.merged:
-            broad.setdefault(mg.code, set()).add(c.id)
+    broad = doc.code_categories()
 
     for c in doc.codes:
         s = code_iri(c.code)
