@@ -42,6 +42,9 @@ CONFUSION_KINDS = ("recoded", "transferred")
 
 CHANNELS = ("phone", "email", "web", "app", "x", "counter")
 
+#: Request statuses (any case) that mean "cancelled": an intake error signal even without an error log.
+CANCELLED_STATUSES = ("cancelled", "canceled")
+
 #: The canonical error-log columns: name -> (polars dtype name, required, meaning).
 ERROR_LOG_COLUMNS: dict[str, tuple[str, bool, str]] = {
     "event_id": ("Int64", False, "unique id of the event"),
@@ -348,5 +351,5 @@ def _opt_float(v: Any) -> float | None:
 __all__ = [
     "AllowedValue", "OperationalField", "ServiceCode", "Catalogue", "DATATYPES", "LIST_DATATYPES",
     "CTL_LEVELS", "DEFAULT_MILESTONES", "STATUSES", "ERROR_KINDS", "CONFUSION_KINDS", "CHANNELS",
-    "ERROR_LOG_COLUMNS", "CATALOGUE_COLUMNS", "split_list",
+    "ERROR_LOG_COLUMNS", "CATALOGUE_COLUMNS", "CANCELLED_STATUSES", "split_list",
 ]

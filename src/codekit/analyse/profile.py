@@ -8,10 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any, Callable
 
-from codekit.model import ERROR_KINDS, Catalogue
-
-#: Toronto-style statuses that mean "cancelled": an intake error signal even without an error log.
-CANCELLED_STATUSES = ("cancelled", "canceled")
+from codekit.model import CANCELLED_STATUSES, ERROR_KINDS, Catalogue
 
 
 def profile(

@@ -25,7 +25,7 @@ from typing import Any
 
 from codekit.errors import InputError, SchemaError
 from codekit.io import _util
-from codekit.model import Catalogue, ServiceCode
+from codekit.model import CANCELLED_STATUSES, Catalogue, ServiceCode
 
 #: The columns of the yearly "311 Service Requests - Customer Initiated" CSVs.
 REQUEST_COLUMNS = (
@@ -36,8 +36,6 @@ REQUIRED_REQUEST_COLUMNS = ("Service Request Type", "Division", "Section", "Stat
 
 #: The columns of the aggregated taxonomy.csv.
 TAXONOMY_COLUMNS = ("code", "division_code", "division", "section_code", "section", "request_type", "count", "share")
-
-CANCELLED_STATUSES = ("cancelled", "canceled")
 
 #: Toronto's yearly files carry no intake channel: cancellations are attributed to this one.
 DEFAULT_CHANNEL = "phone"
