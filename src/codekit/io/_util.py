@@ -24,6 +24,13 @@ from codekit.io.text import check_file, decode
 # --------------------------------------------------------------------------------------------- slugs
 
 
+def most_common(c) -> Any:
+    """The most frequent entry of a Counter (``""`` when empty); ties go to the alphabetically first."""
+    if not c:
+        return ""
+    return min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def slug(text: str) -> str:
     """A readable, stable id part: accents dropped, case folded, runs of other characters -> ``-``.
 

@@ -376,10 +376,7 @@ def requests_catalogue(path: Path, fmt: str, rows: list[dict[str, Any]]) -> Cata
 
 
 def _top(c: Counter) -> str:
-    """The most frequent entry; ties go to the alphabetically first."""
-    if not c:
-        return ""
-    return min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return _util.most_common(c)
 
 
 def _natural(code: str) -> tuple:

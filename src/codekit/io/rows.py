@@ -251,7 +251,5 @@ def _display_name(parts: tuple[str, ...]) -> str:
     return ": ".join(p for p in parts if p.strip().lower() not in _SKIP_IN_NAME)
 
 
-def _top(c: Counter) -> Any:
-    if not c:
-        return ""
-    return min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+def _top(c: Counter) -> str:
+    return _util.most_common(c)

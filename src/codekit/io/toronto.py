@@ -295,6 +295,4 @@ def load_taxonomy(path: str | Path, fmt: str = "toronto-taxonomy") -> Catalogue:
 
 
 def _top(c: Counter) -> str:
-    if not c:
-        return ""
-    return min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return _util.most_common(c)
