@@ -32,3 +32,15 @@ def schema_dir() -> Path:
 def _no_color(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_dir(tmp_path_factory):
+    """Tests never write to the user's ~/.cache: the sentence-embedding cache goes to a session folder."""
+    old = os.environ.get("CODEKIT_CACHE_DIR")
+    os.environ["CODEKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("codekit-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CODEKIT_CACHE_DIR", None)
+    else:
+        os.environ["CODEKIT_CACHE_DIR"] = old

@@ -91,3 +91,13 @@ def test_deterministic_and_order_free_of_input_order():
     a = suggest_label(MISSED)
     assert all(suggest_label(MISSED) == a for _ in range(3))
     assert suggest_label(list(reversed(MISSED))) == a
+
+
+def test_a_label_is_never_a_function_word():
+    """Helsinki's city sectors share only "and": the label is a content word of a member, not "And"."""
+    from codekit.propose.labels import suggest_label
+
+    label = suggest_label(["Culture and leisure", "Social services and health care", "General and other feedback"])
+    assert label.lower() not in {"and", "or", "other", "the"}
+    assert any(label.lower() in n.lower() for n in ("Culture and leisure", "Social services and health care",
+                                                      "General and other feedback"))

@@ -66,7 +66,17 @@ def test_signal_is_off_with_a_note_without_a_model(monkeypatch):
 
 
 def test_a_model_folder_from_the_environment(monkeypatch, tmp_path):
+    from codekit.errors import UsageError
+
     monkeypatch.setenv(semantic.MODEL_ENV, str(tmp_path))
+    with pytest.raises(UsageError) as e:
+        semantic.find_model_dir()
+    assert str(e.value) == (
+        f"{tmp_path}: CODEKIT_SEMANTIC_MODEL names no sentence model: config.json, vocab.txt, model.safetensors "
+        "not found. Point CODEKIT_SEMANTIC_MODEL at a BERT sentence-transformers model folder, or unset it"
+    )
+    for f in ("config.json", "vocab.txt", "model.safetensors"):
+        (tmp_path / f).write_text("{}")
     assert semantic.find_model_dir() == tmp_path
 
 
@@ -101,3 +111,33 @@ def test_meaning_without_shared_words():
                         "Traffic signs"])
     sim = e @ e.T
     assert sim[0, 1] > sim[0, 3] and sim[1, 2] > sim[1, 3] and sim[3, 4] > sim[0, 3]
+
+
+@needs_model
+def test_the_disk_cache_gives_the_same_bytes_and_skips_the_model(monkeypatch, tmp_path):
+    monkeypatch.setenv(semantic.CACHE_ENV, str(tmp_path))
+    texts = ["Potholes", "Education", "Potholes", "Street light out"]
+    first = semantic.embed(texts)
+    files = list(tmp_path.rglob("*.npz"))
+    assert len(files) == 1
+
+    def no_model(folder):
+        raise AssertionError("the model should not run: every text is cached")
+
+    monkeypatch.setattr(semantic, "load_model", no_model)
+    again = semantic.embed(texts[::-1])[::-1]
+    assert again.tobytes() == first.tobytes()
+    # a broken cache file is skipped, not trusted
+    files[0].write_bytes(b"not a zip file")
+    monkeypatch.undo()
+    monkeypatch.setenv(semantic.CACHE_ENV, str(tmp_path))
+    assert semantic.embed(texts).tobytes() == first.tobytes()
+
+
+@needs_model
+def test_the_cache_can_be_turned_off(monkeypatch, tmp_path):
+    monkeypatch.setenv(semantic.CACHE_ENV, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert semantic.embed(["Potholes"]).shape == (1, 384)
+    assert not list(tmp_path.rglob("*.npz"))

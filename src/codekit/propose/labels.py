@@ -308,7 +308,8 @@ def _fallback(names: list[str], cleaned: list[list[str]], df: Counter, max_words
     # nothing plain that members share: a word (even jargon) most names share, flagged by the jargon check
     counts: Counter = Counter()
     for nm in names:
-        counts.update(set(w for w in T.words(nm) if len(w) > 1 and not any(ch.isdigit() for ch in w)))
+        counts.update(set(w for w in T.words(nm)
+                          if len(w) > 1 and not any(ch.isdigit() for ch in w) and w not in _FUNCTION))
     if counts:
         w, c = min(counts.items(), key=lambda kv: (-kv[1], word_jargon(kv[0]) is not None, kv[0]))
         if c >= 2:

@@ -151,7 +151,13 @@ def propose(
         edges = aggregate_edges(log)
         if edges.height == 0:
             notes.append("the error log has no re-coded or transferred events: proposing from the catalogue alone")
-    step(1, description="building similarity signals")
+    described = "building similarity signals"
+    if weights.semantic > 0:
+        from codekit.propose.semantic import find_model_dir
+
+        if find_model_dir() is not None:
+            described += f" (sentence model: {len(codes):,} names and descriptions)"
+    step(1, description=described)
     sig = build_signals(catalogue, weights=weights, confusion_edges=edges if (edges is not None and edges.height) else None)
     must, cannot = cons.indices(codes)
     step(1, description=f"clustering ({strategy})")

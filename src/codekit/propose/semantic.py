@@ -20,7 +20,9 @@ uncased WordPiece (lower case, accents stripped, punctuation split, greedy longe
 checks token ids and embeddings against values produced by sentence-transformers 6.2 with torch 2.13.
 
 Deterministic: the texts are encoded one length-group at a time in a fixed order, so the same texts
-give the same embeddings, byte for byte, on one machine.
+give the same embeddings, byte for byte, on one machine. :func:`embed` keeps them on disk between runs
+(``$CODEKIT_CACHE_DIR``, default ``~/.cache/codekit``; ``CODEKIT_CACHE_DIR=off`` turns it off), so
+re-running propose on a catalogue encodes only the texts it has not seen.
 """
 
 from __future__ import annotations
@@ -48,7 +50,17 @@ def find_model_dir() -> Path | None:
     """The model folder: ``$CODEKIT_SEMANTIC_MODEL``, else the one inside the installed package, else None."""
     env = os.environ.get(MODEL_ENV, "").strip()
     if env:
-        return Path(env)
+        folder = Path(env)
+        missing = [f for f in ("config.json", "vocab.txt", "model.safetensors") if not (folder / f).is_file()]
+        if missing:
+            from codekit.errors import UsageError
+
+            raise UsageError(
+                f"{MODEL_ENV} names no sentence model: {', '.join(missing)} not found",
+                path=str(folder),
+                hint=f"point {MODEL_ENV} at a BERT sentence-transformers model folder, or unset it",
+            )
+        return folder
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.origin:
         return None
@@ -75,11 +87,11 @@ def read_safetensors(path: Path) -> dict[str, Any]:
     """The tensors of a ``.safetensors`` file as NumPy arrays (read-only views of one buffer)."""
     import numpy as np
 
-    data = path.read_bytes()
-    if len(data) < 8:
+    if path.stat().st_size < 8:
         raise ValueError(f"{path}: not a safetensors file (too short)")
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
+    data = np.memmap(path, dtype=np.uint8, mode="r")  # mapped, not copied: the weights are read once
+    (n,) = struct.unpack("<Q", data[:8].tobytes())
+    header = json.loads(data[8 : 8 + n].tobytes())
     base = 8 + n
     out: dict[str, Any] = {}
     for name, info in header.items():
@@ -91,7 +103,7 @@ def read_safetensors(path: Path) -> dict[str, Any]:
         start, end = info["data_offsets"]
         arr = np.frombuffer(data, dtype=dtype, count=(end - start) // np.dtype(dtype).itemsize, offset=base + start)
         arr = arr.reshape(info["shape"])
-        out[name] = arr.astype(np.float32) if arr.dtype.kind == "f" else arr
+        out[name] = arr.astype(np.float32) if arr.dtype.kind == "f" and arr.dtype != np.float32 else arr
     return out
 
 
@@ -200,7 +212,6 @@ class MiniLM:
         weights = read_safetensors(folder / "model.safetensors")
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
         self.w = {k[len(prefix):]: v for k, v in weights.items() if k.startswith(prefix)}
-        self._wt: dict[str, Any] = {}
         self._cache: dict[str, Any] = {}  # text -> embedding: an embedding depends on its own text only
 
     def _norm(self, x, name: str):
@@ -211,13 +222,11 @@ class MiniLM:
         return (x - mu) / np.sqrt(var + self.eps) * self.w[name + ".weight"] + self.w[name + ".bias"]
 
     def _dense(self, x, name: str):
-        # one 2-D product (a single BLAS call) against the weight stored transposed once
-        wt = self._wt.get(name)
-        if wt is None:
-            wt = self._wt[name] = self.w[name + ".weight"].T.copy()
-        y = x.reshape(-1, x.shape[-1]) @ wt
+        # one 2-D product (a single BLAS call; the transposed weight is a view, BLAS reads it as is)
+        w = self.w[name + ".weight"]
+        y = x.reshape(-1, x.shape[-1]) @ w.T
         y += self.w[name + ".bias"]
-        return y.reshape(*x.shape[:-1], wt.shape[1])
+        return y.reshape(*x.shape[:-1], w.shape[0])
 
     def _forward(self, ids):
         """Mean-pooled embeddings of a batch of equal-length token sequences (b x t ints)."""
@@ -315,8 +324,132 @@ def load_model(folder: str) -> MiniLM:
 
 
 def embed(texts: list[str]):
-    """L2-normalised embeddings (n x 384) of ``texts``, or None when no model is installed."""
+    """L2-normalised embeddings (n x 384) of ``texts``, or None when no model is installed.
+
+    Embeddings are kept on disk between runs (see :func:`cache_dir`): analysts re-run propose on the same
+    catalogue with other weights or constraints, and only texts never seen before are encoded.
+    """
+    import numpy as np
+
     folder = find_model_dir()
     if folder is None:
         return None
-    return load_model(str(folder)).encode(list(texts))
+    texts = list(texts)
+    store = _Store(folder)
+    found = store.get(set(texts))
+    missing = sorted(set(texts) - found.keys())
+    if missing:
+        vectors = load_model(str(folder)).encode(missing)
+        found.update(zip(missing, vectors))
+        store.put({t: found[t] for t in set(texts)})
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([found[t] for t in texts])
+
+
+#: Environment variable naming the cache folder; ``off`` turns the cache off.
+CACHE_ENV = "CODEKIT_CACHE_DIR"
+#: How many text sets the cache keeps per model (the newest; each is about 1.5 KB per text).
+CACHE_KEEP = 8
+
+
+def cache_dir() -> Path | None:
+    """``$CODEKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/codekit``, else ``~/.cache/codekit``; None when ``off``."""
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env.lower() == "off":
+        return None
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "codekit"
+
+
+class _Store:
+    """Embeddings on disk, per model: one ``.npz`` per text set (``keys``: sha256 of each text,
+    ``vectors``), written atomically; the newest ``CACHE_KEEP`` are kept. A cache that cannot be read or
+    written is skipped without a word: it only saves time, never changes a result (an embedding depends on
+    its own text and the model only, and the model's fingerprint names the folder)."""
+
+    def __init__(self, folder: Path) -> None:
+        root = cache_dir()
+        self.dir = None
+        if root is not None:
+            try:
+                self.dir = root / "semantic" / _fingerprint(folder)
+            except OSError:
+                self.dir = None
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        import hashlib
+
+        return hashlib.sha256(text.encode("utf-8")).digest()
+
+    def _files(self) -> list[Path]:
+        if self.dir is None or not self.dir.is_dir():
+            return []
+        files = [p for p in self.dir.glob("*.npz") if p.is_file()]
+        return sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))
+
+    def get(self, texts: set[str]) -> dict[str, object]:
+        import numpy as np
+
+        want = {self._key(t): t for t in texts}
+        out: dict[str, object] = {}
+        for path in self._files()[:CACHE_KEEP]:
+            if len(out) == len(want):
+                break
+            try:
+                with np.load(path, allow_pickle=False) as z:
+                    keys, vectors = z["keys"], z["vectors"]
+                    for i, k in enumerate(keys):
+                        t = want.get(bytes(k))
+                        if t is not None and t not in out:
+                            out[t] = vectors[i].astype(np.float32, copy=True)
+            except Exception:  # a broken cache file: ignore it
+                continue
+        return out
+
+    def put(self, vectors: dict[str, object]) -> None:
+        import hashlib
+
+        import numpy as np
+
+        if self.dir is None or not vectors:
+            return
+        texts = sorted(vectors)
+        keys = np.array([self._key(t) for t in texts], dtype="S32")
+        name = hashlib.sha256(b"".join(keys.tolist())).hexdigest()[:32] + ".npz"
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            target = self.dir / name
+            if not target.exists():
+                tmp = self.dir / f".{name}.{os.getpid()}.tmp"
+                with open(tmp, "wb") as fh:
+                    np.savez(fh, keys=keys, vectors=np.stack([vectors[t] for t in texts]).astype(np.float32))
+                os.replace(tmp, target)
+            else:
+                os.utime(target)
+            for old in self._files()[CACHE_KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            return
+
+
+def _fingerprint(folder: Path) -> str:
+    """A short fingerprint of a model folder: its config, vocabulary and weights file (size and the first
+    and last MiB), so another model, or another version of the same one, never shares a cache."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in ("config.json", "vocab.txt", "tokenizer_config.json"):
+        p = folder / name
+        h.update(name.encode() + (p.read_bytes() if p.is_file() else b""))
+    weights = folder / "model.safetensors"
+    size = weights.stat().st_size
+    h.update(str(size).encode())
+    with open(weights, "rb") as fh:
+        h.update(fh.read(1 << 20))
+        fh.seek(max(0, size - (1 << 20)))
+        h.update(fh.read(1 << 20))
+    return h.hexdigest()[:16]
