@@ -292,29 +292,62 @@ class MiniLM:
         return np.stack([self._cache[t] for t in texts])
 
 
-def _gelu(x):
-    """Exact GELU, x * Phi(x), in place; erf (most of the encoder's time) runs on row blocks in threads.
+#: erf(x) = x * P(x^2) / Q(x^2) on [-4, 4] (clamped outside, where erf is +-1 to float32 precision): the
+#: float32 rational approximation of XLA and Eigen. Its largest error against the exact erf is 4.5e-7,
+#: six times faster in NumPy than scipy.special.erf.
+_ERF_P = (-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
+          -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02)
+_ERF_Q = (-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
+          -1.42647390514189e-02)
+_CHUNK = 1 << 16  # elements per pass: the work stays in the CPU cache
 
-    NumPy ufuncs release the GIL and each element is computed alone, so the result is the same,
-    bit for bit, however the rows are split.
-    """
+
+def _gelu_rows(flat, start: int, stop: int) -> None:
+    """GELU, x * (1 + erf(x / sqrt 2)) / 2, in place on ``flat[start:stop]``, one cache-sized chunk at a time."""
     import numpy as np
-    from scipy.special import erf
 
-    flat = x.reshape(-1, x.shape[-1])
-    e = flat * np.float32(1.0 / np.sqrt(2.0))
-    workers = min(os.cpu_count() or 1, 8, max(1, len(flat) // 256))
+    f32 = np.float32
+    xc = np.empty(_CHUNK, f32)
+    x2 = np.empty(_CHUNK, f32)
+    p = np.empty(_CHUNK, f32)
+    q = np.empty(_CHUNK, f32)
+    for s in range(start, stop, _CHUNK):
+        e = min(stop, s + _CHUNK)
+        n = e - s
+        v, c, c2, pp, qq = flat[s:e], xc[:n], x2[:n], p[:n], q[:n]
+        np.multiply(v, f32(1.0 / np.sqrt(2.0)), out=c)
+        np.clip(c, f32(-4.0), f32(4.0), out=c)
+        np.multiply(c, c, out=c2)
+        pp.fill(f32(_ERF_P[0]))
+        for a in _ERF_P[1:]:
+            pp *= c2
+            pp += f32(a)
+        qq.fill(f32(_ERF_Q[0]))
+        for b in _ERF_Q[1:]:
+            qq *= c2
+            qq += f32(b)
+        pp *= c
+        pp /= qq            # erf(x / sqrt 2)
+        pp += f32(1.0)
+        pp *= f32(0.5)
+        v *= pp
+
+
+def _gelu(x):
+    """GELU in place on a float32 array, in two or more threads over row blocks (NumPy ufuncs release
+    the GIL, and each element is computed alone, so the result does not depend on the split)."""
+    import numpy as np
+
+    flat = x.reshape(-1)
+    workers = min(os.cpu_count() or 1, 8, max(1, flat.size // (4 * _CHUNK)))
     if workers > 1:
         from concurrent.futures import ThreadPoolExecutor
 
-        bounds = np.linspace(0, len(flat), workers + 1).astype(int)
+        bounds = np.linspace(0, flat.size, workers + 1).astype(int)
         with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda i: erf(e[bounds[i]:bounds[i + 1]], out=e[bounds[i]:bounds[i + 1]]), range(workers)))
+            list(pool.map(lambda i: _gelu_rows(flat, int(bounds[i]), int(bounds[i + 1])), range(workers)))
     else:
-        erf(e, out=e)
-    e += np.float32(1.0)
-    e *= np.float32(0.5)
-    flat *= e
+        _gelu_rows(flat, 0, flat.size)
     return x
 
 
