@@ -181,3 +181,16 @@ def test_against_reproduces_the_analyses_table(real_dir, name, rel, column):
     got = json.loads(r.stdout)["against"]
     assert (f"{got['ari']:.3f}", f"{got['ami']:.3f}", f"{got['v_measure']:.3f}") == (
         f"{ari:.3f}", f"{ami:.3f}", f"{v:.3f}")
+
+
+def test_each_category_says_which_signals_make_it_alike(small):
+    cat, log = small
+    r = run_cli("propose", cat, "--errors", log, "--categories", "2", "--json", "-w", "semantic=0")
+    assert r.exit_code == 0, r.stderr
+    multi = [c for c in json.loads(r.stdout)["categories"] if c["size"] > 1]
+    assert multi
+    for c in multi:
+        alike = c["rationale"]["alike_by"]
+        assert alike and "confusion" not in alike and "semantic" not in alike
+        assert list(alike.values()) == sorted(alike.values(), reverse=True)
+        assert all(-1.0 <= v <= 1.0 for v in alike.values())

@@ -119,13 +119,14 @@ def render(data: dict) -> None:
             f"{a['n_groups']} groups, {a['n_scored']} codes scored)"
         )
     t = Table(title="Largest proposed categories", title_justify="left")
-    for col in ("category", "label", "codes", "questions", "shared terms", "confusion", "jargon"):
+    for col in ("category", "label", "codes", "questions", "alike by", "shared terms", "confusion", "jargon"):
         t.add_column(col, justify="right" if col in ("codes", "questions", "confusion") else "left")
     cats = sorted(data["categories"], key=lambda c: (-c["size"], c["id"]))
     for c in cats[:20]:
         r = c["rationale"]
+        alike = ", ".join(f"{k} {v:.2f}" for k, v in list((r.get("alike_by") or {}).items())[:2] if v >= 0.005)
         t.add_row(
-            c["id"], c["label"], str(c["size"]), str(c["routing_questions"]),
+            c["id"], c["label"], str(c["size"]), str(c["routing_questions"]), alike,
             ", ".join(r["shared_terms"][:4]), f"{r['confusion_within']:,}" if r["confusion_within"] else "",
             "; ".join(c["jargon"]),
         )
