@@ -124,7 +124,8 @@ def render(data: dict) -> None:
     cats = sorted(data["categories"], key=lambda c: (-c["size"], c["id"]))
     for c in cats[:20]:
         r = c["rationale"]
-        alike = ", ".join(f"{k} {v:.2f}" for k, v in list((r.get("alike_by") or {}).items())[:2] if v >= 0.005)
+        strongest = sorted((r.get("alike_by") or {}).items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+        alike = ", ".join(f"{k} {v:.2f}" for k, v in strongest if v >= 0.005)
         t.add_row(
             c["id"], c["label"], str(c["size"]), str(c["routing_questions"]), alike,
             ", ".join(r["shared_terms"][:4]), f"{r['confusion_within']:,}" if r["confusion_within"] else "",
