@@ -141,3 +141,18 @@ def test_the_cache_can_be_turned_off(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     assert semantic.embed(["Potholes"]).shape == (1, 384)
     assert not list(tmp_path.rglob("*.npz"))
+
+
+def test_a_model_codekit_cannot_run_is_one_clear_error(monkeypatch, tmp_path):
+    from codekit.errors import InputError
+
+    (tmp_path / "config.json").write_text('{"model_type": "gpt2"}')
+    (tmp_path / "vocab.txt").write_text("[PAD]\n")
+    (tmp_path / "model.safetensors").write_bytes(b"")
+    monkeypatch.setenv(semantic.MODEL_ENV, str(tmp_path))
+    semantic.load_model.cache_clear()
+    with pytest.raises(InputError) as e:
+        semantic.embed(["Potholes"])
+    assert str(e.value).startswith(
+        f"{tmp_path}: cannot load the sentence model: codekit runs BERT models with GELU only (found gpt2). "
+        "Reinstall it")

