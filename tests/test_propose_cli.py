@@ -158,6 +158,8 @@ TABLE_SETS = [
     ("DC 311", "dc311-open311-nodeopen311/dc-services.xml", "group"),
     ("Bloomington", "open311status-fixtures/bloomington_services.json", "group"),
     ("Helsinki (en)", "helsinki-open311/services_en.json", "group"),
+    ("Helsinki (fi)", "helsinki-open311/services.json", "group"),
+    ("Helsinki (sv)", "helsinki-open311/services_sv.json", "group"),
 ]
 
 
