@@ -101,3 +101,12 @@ def test_a_label_is_never_a_function_word():
     assert label.lower() not in {"and", "or", "other", "the"}
     assert any(label.lower() in n.lower() for n in ("Culture and leisure", "Social services and health care",
                                                       "General and other feedback"))
+
+
+def test_a_time_of_day_is_not_the_thing_a_label_names():
+    """Toronto's night-collection codes had made a category "Night not picked up"."""
+    from codekit.propose.labels import suggest_label
+
+    names = ["Night - Garbage - Not Picked Up", "Nite / Recycle / Not Picked Up", "Night - Organics - Not Picked Up",
+             "Res / Garbage / Not Picked Up", "Nite / Garbage / Not Picked Up"]
+    assert suggest_label(names) == "Garbage not picked up"

@@ -71,7 +71,9 @@ INTERNAL_WORDS = frozenset(
 
 QUALIFIERS = frozenset(
     "residential nonresidential multiresidential commercial industrial institutional private public city "
-    "municipal new whole multiple single general various".split()
+    "municipal new whole multiple single general various "
+    # when, not what: Toronto's "Nite Collection" codes made a category "Night not picked up"
+    "night day daytime nighttime morning evening weekend weekday early late".split()
 )
 
 BEFORE_NOUN = frozenset(
