@@ -23,8 +23,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
-    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    version: bool = typer.Option(False, "--version", metavar="", callback=_version, is_eager=True, help="Print the version and exit."),
+    debug: bool = typer.Option(False, "--debug", metavar="", help="Show full tracebacks on errors."),
 ) -> None:
     """codekit: service-code taxonomy and intake simplification for a city's 311."""
     STATE["debug"] = debug

@@ -23,7 +23,7 @@ app = typer.Typer(
 
 STATE: dict[str, Any] = {"debug": False}
 
-JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on stdout instead of tables.")
+JSON_OPTION = typer.Option(False, "--json", metavar="", help="Print machine-readable JSON on stdout instead of tables.")
 
 
 def dumps(obj: Any) -> str:

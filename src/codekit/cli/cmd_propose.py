@@ -48,7 +48,7 @@ def propose(
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
-    force: bool = typer.Option(False, "--force", help="Replace a non-empty --out folder."),
+    force: bool = typer.Option(False, "--force", metavar="", help="Replace a non-empty --out folder."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Propose public categories: cluster codes that residents mix up or that say the same thing,

@@ -60,8 +60,8 @@ def release(
 
 @app.command()
 def diff(
-    a: Path = typer.Argument(..., metavar="A", help="The older side: a release folder (dist/VERSION) or a taxonomy folder."),
-    b: Path = typer.Argument(..., metavar="B", help="The newer side: a release folder or a working taxonomy folder."),
+    a: Path = typer.Argument(..., metavar="OLD", help="The older side: a release folder (dist/VERSION) or a taxonomy folder."),
+    b: Path = typer.Argument(..., metavar="NEW", help="The newer side: a release folder or a working taxonomy folder."),
     catalogue: Optional[Path] = typer.Option(
         None, "--catalogue", "-c", help="Catalogue for a taxonomy-folder side. Default: the bundled sample city.",
     ),

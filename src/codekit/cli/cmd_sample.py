@@ -16,7 +16,7 @@ def sample(
     seed: int = typer.Option(311, "--seed", help="Seed: the same seed writes byte-identical files."),
     events: int = typer.Option(1_000_000, "--events", "-n", min=0, help="Number of error-log events (10M takes seconds)."),
     log_format: str = typer.Option("parquet", "--log-format", help="Error-log format: parquet or csv."),
-    force: bool = typer.Option(False, "--force", help="Write into a non-empty folder, replacing the sample files in it."),
+    force: bool = typer.Option(False, "--force", metavar="", help="Write into a non-empty folder, replacing the sample files in it."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write the seeded sample city: a 650+ code catalogue (catalogue.yaml) and its intake error log."""
@@ -48,7 +48,7 @@ def convert_log(
     src: Path = typer.Argument(..., help="Error log to convert (CSV or Parquet, canonical schema)."),
     dst: Path = typer.Argument(..., help="Parquet file to write (.parquet)."),
     log_format: Optional[str] = typer.Option(None, "--log-format", help="Input format (csv or parquet); detected when omitted."),
-    force: bool = typer.Option(False, "--force", help="Replace DST if it exists."),
+    force: bool = typer.Option(False, "--force", metavar="", help="Replace DST if it exists."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Convert an error log to canonical Parquet once (streaming), for fast repeated analyses."""
