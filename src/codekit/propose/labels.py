@@ -306,10 +306,7 @@ def _fallback(names: list[str], cleaned: list[list[str]], df: Counter, max_words
     if best is not None and (best[0][0] < 0 or len(names) == 1):
         return _sentence(best[1][: max_words + 2])
     # nothing plain that members share: a word (even jargon) most names share, flagged by the jargon check
-    counts: Counter = Counter()
-    for nm in names:
-        counts.update(set(w for w in T.words(nm)
-                          if len(w) > 1 and not any(ch.isdigit() for ch in w) and w not in _FUNCTION))
+    counts = _name_word_counts(names, skip=_FUNCTION)
     if counts:
         w, c = min(counts.items(), key=lambda kv: (-kv[1], word_jargon(kv[0]) is not None, kv[0]))
         if c >= 2:
@@ -317,12 +314,18 @@ def _fallback(names: list[str], cleaned: list[list[str]], df: Counter, max_words
     if best is not None:
         return _sentence(best[1][: max_words + 2])
     # nothing but jargon: the word most names share (the jargon check will flag it)
-    counts: Counter = Counter()
-    for nm in names:
-        counts.update(set(w for w in T.words(nm) if len(w) > 1 and not any(ch.isdigit() for ch in w)))
+    counts = _name_word_counts(names)
     if counts:
         return _sentence([min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]])
     return names[0]
+
+
+def _name_word_counts(names: list[str], skip: frozenset[str] = frozenset()) -> Counter:
+    """In how many names each word occurs (words of two letters or more, no digits, none in ``skip``)."""
+    counts: Counter = Counter()
+    for nm in names:
+        counts.update({w for w in T.words(nm) if len(w) > 1 and not any(ch.isdigit() for ch in w) and w not in skip})
+    return counts
 
 
 

@@ -238,6 +238,11 @@ def propose(
     )
 
 
+def _summary_sample(idx: list[int], most: int = 400) -> list[int]:
+    """A large category's members for a summary: a fixed, evenly spaced subset of at most ``most``."""
+    return idx if len(idx) <= most else idx[:: max(1, len(idx) // most)][:most]
+
+
 def _signal_means(sig, idx: list[int]) -> dict[str, float]:
     """Each active signal's mean similarity over the member pairs it knows (confusion has its own count),
     highest first: what the members have in common, signal by signal."""
@@ -245,8 +250,7 @@ def _signal_means(sig, idx: list[int]) -> dict[str, float]:
 
     if len(idx) < 2:
         return {}
-    if len(idx) > 400:
-        idx = idx[:: max(1, len(idx) // 400)][:400]
+    idx = _summary_sample(idx)
     out = {}
     for name in sig.active:
         if name == "confusion":
@@ -266,8 +270,7 @@ def _mean_similarity(sig, idx: list[int]) -> float | None:
     if len(idx) < 2:
         return None
 
-    if len(idx) > 400:  # a large category: a fixed, evenly spaced subset is enough for a summary
-        idx = idx[:: max(1, len(idx) // 400)][:400]
+    idx = _summary_sample(idx)
     S = sig.block_similarity(list(idx))
     m = len(idx)
     return round(float((S.sum() - m) / (m * (m - 1))), 4)

@@ -164,6 +164,10 @@ class WordPiece:
                 words.append(piece)
         return words
 
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` after basic tokenisation (lower case, accents stripped, punctuation split)."""
+        return self._basic(text)
+
     def _wordpiece(self, word: str) -> list[int]:
         if len(word) > self.max_chars:
             return [self.unk]
@@ -381,7 +385,7 @@ def vocabulary_coverage(texts: list[str]) -> float | None:
     if folder is None:
         return None
     tok = load_model(str(folder)).tokenizer
-    words = [w for t in texts for w in tok._basic(t) if any(ch.isalpha() for ch in w)]
+    words = [w for t in texts for w in tok.words(t) if any(ch.isalpha() for ch in w)]
     if not words:
         return 1.0
     return sum(1 for w in words if w in tok.ids) / len(words)
