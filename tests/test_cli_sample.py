@@ -15,7 +15,7 @@ def test_sample_writes_catalogue_and_log(tmp_path):
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
     assert data["n_codes"] >= 650 and data["n_divisions"] == 7 and data["n_events"] == 2000
-    assert sorted(p.name for p in out.iterdir()) == ["catalogue.yaml", "errors.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [".codekit-output", "catalogue.yaml", "errors.parquet"]
     assert pl.read_parquet(out / "errors.parquet").height == 2000
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp folder left behind
 
@@ -35,11 +35,11 @@ def test_sample_refuses_non_empty_folder(tmp_path):
     r = run_cli("sample", "--out", out, "--events", "100")
     assert r.exit_code == 2
     assert r.stderr == (f"Error: {out}: the output folder is not empty. "
-                        "Choose another folder, or pass --force to replace the sample files in it\n")
+                        "Choose another folder, or pass --force to replace the files codekit wrote in it\n")
     assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
     r = run_cli("sample", "--out", out, "--events", "100", "--force")
     assert r.exit_code == 0, r.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["catalogue.yaml", "errors.parquet", "mine.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".codekit-output", "catalogue.yaml", "errors.parquet", "mine.txt"]
     assert (out / "mine.txt").read_text() == "keep me"
 
 
@@ -48,7 +48,7 @@ def test_sample_output_is_a_file(tmp_path):
     f.write_text("x")
     r = run_cli("sample", "--out", f, "--events", "10")
     assert r.exit_code == 2
-    assert r.stderr == f"Error: {f}: the output exists and is not a folder. Name a folder\n"
+    assert r.stderr == f"Error: {f}: the output folder is a file, not a folder. Name a folder\n"
 
 
 def test_sample_bad_log_format(tmp_path):

@@ -165,7 +165,7 @@ def test_malformed_yaml(tmp_path):
         else "expected <block end>, but found '<block mapping start>'"
     )
     assert _err(tmp_path, p) == (
-        f"Error: {p}, line 4: malformed YAML at column 4: {problem}. Fix the YAML syntax (indentation? a stray colon?)"
+        f"Error: {p}, line 4: YAML syntax error: {problem}. Check indentation, colons and quotes on that line"
     )
 
 

@@ -111,8 +111,8 @@ def test_yaml_alias_refused(tmp_path):
     r = run_cli("convert", p, tmp_path / "o.csv")
     assert r.exit_code == 2
     assert r.stderr == (
-        f"Error: {p}, line 4: the YAML uses an alias (*name), which codekit refuses. "
-        "Write the value out instead of referring to an anchor\n"
+        f"Error: {p}, line 4: a YAML alias (repeating the node anchored on line 3) is not allowed. "
+        "Aliases and merge keys are refused (this also refuses alias bombs): write the text out in full\n"
     )
 
 

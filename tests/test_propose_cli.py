@@ -24,7 +24,7 @@ def test_propose_writes_a_draft_taxonomy(small, tmp_path):
     out = tmp_path / "taxonomy"
     r = run_cli("propose", cat, "--errors", log, "--categories", "2", "--out", out)
     assert r.exit_code == 0, r.stderr
-    files = sorted(p.name for p in out.iterdir())
+    files = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert len(files) == 2 and all(f.endswith(".yaml") for f in files)
     assert "6 codes -> 2 public categories" in r.stdout
     assert "confusion absorbed within categories: 90.0%" in r.stdout
@@ -52,7 +52,7 @@ def test_propose_json_and_determinism(small, tmp_path):
     d1, d2 = tmp_path / "d1", tmp_path / "d2"
     run_cli("propose", cat, "--errors", log, "--categories", "2", "--out", d1)
     run_cli("propose", cat, "--errors", log, "--categories", "2", "--out", d2)
-    for f in d1.iterdir():
+    for f in d1.iterdir():  # the owner mark included: it lists the same files
         assert f.read_bytes() == (d2 / f.name).read_bytes()
 
 
@@ -63,12 +63,18 @@ def test_refuses_a_non_empty_output_without_force(small, tmp_path):
     (out / "mine.yaml").write_text("keep me\n")
     r = run_cli("propose", cat, "--out", out)
     assert r.exit_code == 2
-    assert r.stderr == (f"Error: {out}: the output folder {out} is not empty. "
-                        "Choose an empty or new folder, or pass --force to replace it\n")
+    assert r.stderr == (f"Error: {out}: the output folder is not empty. "
+                        "Choose another folder, or pass --force to replace the files codekit wrote in it\n")
     assert (out / "mine.yaml").read_text() == "keep me\n"
     r = run_cli("propose", cat, "--out", out, "--force", "--categories", "3")
     assert r.exit_code == 0, r.stderr
-    assert not (out / "mine.yaml").exists() and len(list(out.iterdir())) == 3
+    # --force replaces what codekit wrote and never deletes what it did not write
+    assert (out / "mine.yaml").read_text() == "keep me\n"
+    assert len([p for p in out.iterdir() if not p.name.startswith(".")]) == 4
+    r = run_cli("propose", cat, "--out", out, "--force", "--categories", "2")
+    assert r.exit_code == 0, r.stderr
+    assert (out / "mine.yaml").read_text() == "keep me\n"
+    assert len([p for p in out.iterdir() if not p.name.startswith(".")]) == 3  # the third draft file removed
 
 
 def test_target_larger_than_the_catalogue(small, tmp_path):

@@ -178,7 +178,7 @@ def test_sample_catalogue_loads_back(tmp_path):
     from codekit.sample import write_sample
 
     paths = write_sample(tmp_path / "city", n_events=2_000)
-    assert sorted(p.name for p in (tmp_path / "city").iterdir()) == ["catalogue.yaml", "errors.parquet"]
+    assert sorted(p.name for p in (tmp_path / "city").iterdir()) == [".codekit-output", "catalogue.yaml", "errors.parquet"]
     loaded = load_catalogue(paths["catalogue"])
     assert loaded.to_records() == sample_catalogue().to_records()
     # byte-identical files for the same seed

@@ -105,8 +105,8 @@ def test_alias_bomb_is_refused(tmp_path):
         bomb += f"{chr(i)}: &{chr(i)} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
     err = _error(tmp_path, bomb=bomb)
     path = tmp_path / "taxonomy" / "bomb.yaml"
-    assert err == (f"Error: {path}, line 1: a YAML alias (repeating the node anchored on line 1) is not allowed in "
-                   "a taxonomy file. Aliases and merge keys are refused (this also refuses alias bombs): write the "
+    assert err == (f"Error: {path}, line 2: a YAML alias (repeating the node anchored on line 1) is not allowed. "
+                   "Aliases and merge keys are refused (this also refuses alias bombs): write the "
                    "text out in full")
 
 
@@ -114,7 +114,7 @@ def test_alias_is_refused(tmp_path):
     text = TREE.replace("label: Damaged or fallen tree", "label: &x Damaged or fallen tree").replace(
         "description: A tree or branch that is damaged, dead or has fallen.", "description: *x")
     err = _error(tmp_path, tree=text)
-    assert ", line 3: a YAML alias (repeating the node anchored on line 3) is not allowed" in err
+    assert ", line 4: a YAML alias (repeating the node anchored on line 3) is not allowed" in err
 
 
 def test_merge_key_is_refused(tmp_path):

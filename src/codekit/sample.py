@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -507,13 +504,11 @@ def generate_sample(seed: int = DEFAULT_SEED, n_events: int = DEFAULT_EVENTS) ->
 def write_event_log(path: str | Path, *, seed: int = DEFAULT_SEED, n_events: int = DEFAULT_EVENTS,
                     log_format: str | None = None) -> Path:
     """Write the sample error log to ``path`` (Parquet or CSV), chunk by chunk, atomically."""
+    from codekit.io.files import atomic_path
+
     p = Path(path)
     fmt = _log_format(log_format or ("csv" if p.suffix.lower() == ".csv" else "parquet"))
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(p) as tmp:
         if fmt == "csv":
             with open(tmp, "wb") as fh:
                 for i, chunk in enumerate(iter_event_chunks(seed, n_events)):
@@ -532,11 +527,6 @@ def write_event_log(path: str | Path, *, seed: int = DEFAULT_SEED, n_events: int
             finally:
                 if writer is not None:
                     writer.close()
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, p)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return p
 
 
@@ -557,40 +547,20 @@ def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED, n_events: int
     is renamed in one step; into an existing folder (only with ``force``) each file replaces its namesake
     atomically, other files there are left alone. A non-empty ``out_dir`` without ``force`` is a UsageError.
     """
+    from codekit.io.files import write_folder_atomic
+
+    if seed < 0:
+        raise UsageError("the seed must be a whole number of zero or more", found=str(seed))
     fmt = _log_format(log_format)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise UsageError("the output exists and is not a folder", path=out, hint="name a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise UsageError("the output folder is not empty", path=out,
-                         hint="choose another folder, or pass --force to replace the sample files in it")
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     names = {"catalogue": "catalogue.yaml", "errors": f"errors.{fmt}"}
-    try:
+
+    def build(tmp: Path) -> list[str]:
         _write_catalogue_yaml(sample_catalogue(seed), tmp / names["catalogue"], seed)
         write_event_log(tmp / names["errors"], seed=seed, n_events=n_events, log_format=fmt)
-        mask = _umask()
-        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp/mkstemp make private files; ours are ordinary outputs
-        for name in names.values():
-            os.chmod(tmp / name, 0o666 & ~mask)
-        if out.is_dir():
-            for name in names.values():
-                os.replace(tmp / name, out / name)
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        return list(names.values())
+
+    out = write_folder_atomic(out_dir, build=build, replace=force, owner="codekit sample")
     return {key: out / name for key, name in names.items()}
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _write_catalogue_yaml(catalogue: Catalogue, path: Path, seed: int) -> None:

@@ -225,7 +225,7 @@ def graph_to_json(G) -> dict[str, Any]:
 
 
 def _atomic_write(path: str | Path, data: bytes) -> Path:
-    from codekit.io._util import write_bytes_atomic
+    from codekit.io.files import write_bytes_atomic
 
     return write_bytes_atomic(path, data, make_parents=False)
 

@@ -61,11 +61,10 @@ def propose(
 
     weights = Weights.parse(weight)
     cons = load_constraints(constraints) if constraints else None
-    if out is not None and out.is_dir() and any(out.iterdir()) and not force:
-        from codekit.errors import UsageError
+    if out is not None:
+        from codekit.io.files import check_new_folder
 
-        raise UsageError(f"the output folder {out} is not empty", path=out,
-                         hint="choose an empty or new folder, or pass --force to replace it")
+        check_new_folder(out, replace=force, inputs=[catalogue, errors, constraints])
     with progress("proposing", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
                                seed=seed, advance=advance)
@@ -76,7 +75,7 @@ def propose(
         written = []
         if out is not None:
             advance(1, description=f"writing {out}")
-            written = write_draft(result, out, force=force)
+            written = write_draft(result, out, force=force, inputs=[catalogue, errors, constraints])
     data = result.to_dict()
     data["written"] = {"folder": str(out) if out is not None else None, "n_files": len(written)}
     if as_json:

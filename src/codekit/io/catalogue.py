@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from codekit.errors import FormatError, InputError, SchemaError, UsageError
-from codekit.io import _util
+from codekit.io import csvfile, files, problems, text as _text
 from codekit.model import CATALOGUE_COLUMNS, Catalogue, OperationalField, ServiceCode
 
 #: The codekit catalogue format version this code reads and writes.
@@ -57,9 +57,9 @@ def _unknown_format(path: Path | None, found: str) -> FormatError:
 
 def detect_format(path: str | Path) -> str:
     """The format name (a key of ``FORMATS``) of ``path``, from its suffix and content."""
-    p = _util.check_file(path)
+    p = _text.check_file(path)
     suffix = p.suffix.lower()
-    head, text = _util.read_head(p)
+    head, text = csvfile.read_head(p)
     if head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
         return "parquet"
     if suffix in (".yaml", ".yml"):
@@ -73,7 +73,7 @@ def detect_format(path: str | Path) -> str:
         return "open311-json"
     if stripped.startswith("codekit_catalogue"):
         return "yaml"
-    header = _util.csv_header(p)
+    header = csvfile.csv_header(p)
     from codekit.io import rows, toronto
 
     if toronto.is_taxonomy_header(header):
@@ -113,7 +113,7 @@ def load_catalogue(
     ``definitions``: Open311 service definition files whose attributes become the matching codes' fields.
     ``columns``: for ``rows``, a ``rows.RowColumns``, a preset name (``nyc``, ``sf``) or ``role=Column,...``.
     """
-    p = _util.check_file(path)
+    p = _text.check_file(path)
     preset = format.strip().lower() if format and format.strip().lower() in ("nyc", "sf") else None
     if format and format.strip().lower() == "open311":
         fmt = detect_format(p)
@@ -200,10 +200,10 @@ def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], un
                 raise SchemaError(f"the {key} must be text", path=p, line=where["line"],
                                   found=type(d[key]).__name__, hint=f"write the {key} as plain text")
         if code in seen:
-            raise _util.duplicate_code(p, code, seen[code], line, unit)
+            raise problems.duplicate_code(p, code, seen[code], line, unit)
         seen[code] = line
         if not str(d.get("name") or "").strip():
-            e = _util.empty_name(p, code, where["line"])
+            e = problems.empty_name(p, code, where["line"])
             if unit == "row":
                 e.message += f" (row {line})"
             raise e
@@ -258,8 +258,8 @@ def _cell_dict(p: Path, line: int | None, raw: dict[str, Any], header: Iterable[
 
 
 def _read_csv(p: Path) -> Catalogue:
-    text = _util.read_text(p)
-    header, records = _util.read_csv_records(text, p, required=("code", "name"))
+    text = _text.read_str(p)
+    header, records = csvfile.read_csv_records(text, p, required=("code", "name"))
     records = [(line, {k: _unescape_formula(v) for k, v in r.items()}) for line, r in records]
     rows = [(line, _cell_dict(p, line, r, header)) for line, r in records]
     sidecar = p.with_name(p.stem + ".fields.csv")
@@ -280,8 +280,8 @@ def _read_csv(p: Path) -> Catalogue:
 
 
 def _read_fields_sidecar(path: Path) -> dict[str, Any]:
-    text = _util.read_text(path)
-    _, records = _util.read_csv_records(text, path, required=("code", "key"))
+    text = _text.read_str(path)
+    _, records = csvfile.read_csv_records(text, path, required=("code", "key"))
     fields: dict[str, list[dict[str, Any]]] = {}
     lines: dict[str, int] = {}
     for line, r in records:
@@ -316,7 +316,7 @@ def _read_parquet(p: Path) -> Catalogue:
                                hint="re-export the file; it may be truncated or not Parquet") from None
     missing = [c for c in ("code", "name") if c not in df.columns]
     if missing:
-        raise _util.missing_columns(p, missing, df.columns)
+        raise problems.missing_columns(p, missing, df.columns)
     df = df.with_columns([pl.col(c).cast(pl.String) for c in df.columns if c not in _INT_COLUMNS + ("sla_days",)])
     rows = [(i, _cell_dict(p, None, r, df.columns)) for i, r in enumerate(df.iter_rows(named=True), start=1)]
     return _finish(p, "parquet", rows, unit="row")
@@ -325,60 +325,11 @@ def _read_parquet(p: Path) -> Catalogue:
 # ------------------------------------------------------------------------------------------------ YAML
 
 
-def _yaml_loader_class():
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~15x faster
-
-
-def _refuse_aliases(node: Any, text: str, path: Path) -> None:
-    """Refuse anchors/aliases (alias bombs): a node reached twice in the composed graph is an alias."""
-    import yaml
-
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            line = None
-            for ev in yaml.parse(text, Loader=_yaml_loader_class()):
-                if isinstance(ev, yaml.AliasEvent):
-                    line = ev.start_mark.line + 1
-                    break
-            raise SchemaError(
-                "the YAML uses an alias (*name), which codekit refuses",
-                path=path,
-                line=line,
-                hint="write the value out instead of referring to an anchor",
-            )
-        seen.add(id(n))
-        if isinstance(n, yaml.SequenceNode):
-            stack.extend(reversed(n.value))
-        elif isinstance(n, yaml.MappingNode):
-            for k, v in reversed(n.value):
-                stack.extend((v, k))
-
-
 def _read_yaml(p: Path) -> Catalogue:
-    import yaml
+    from codekit.io.yamlio import parse_yaml
 
-    text = _util.read_text(p)
-    loader = _yaml_loader_class()(text)
-    try:
-        node = loader.get_single_node()
-        if node is not None:
-            _refuse_aliases(node, text, p)
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise InputError(
-            f"malformed YAML at column {mark.column + 1 if mark else '?'}: {e.problem or e.context}",
-            path=p, line=mark.line + 1 if mark else None, hint="fix the YAML syntax (indentation? a stray colon?)",
-        ) from None
-    except yaml.YAMLError as e:
-        raise InputError(f"malformed YAML: {e}", path=p, hint="fix the YAML syntax") from None
-    finally:
-        loader.dispose()
+    text = _text.read_str(p)
+    data = parse_yaml(text, p)
     if not isinstance(data, dict) or "codekit_catalogue" not in data:
         raise SchemaError(
             "not a codekit catalogue: the key codekit_catalogue is missing", path=p,
@@ -396,25 +347,13 @@ def _read_yaml(p: Path) -> Catalogue:
     if not isinstance(items, list):
         raise SchemaError("the codes key must hold a list", path=p, expected="codes: [...]",
                           found=type(items).__name__, hint="list the codes under `codes:`")
-    lines = _yaml_item_lines(node, "codes")
     rows = []
     for i, item in enumerate(items):
-        line = lines[i] if i < len(lines) else None
+        line = items.line_of(i)
         if not isinstance(item, dict):
             raise SchemaError("a code entry must be a mapping", path=p, line=line, hint="write `- {code: ..., name: ...}`")
         rows.append((line, item))
     return _finish(p, "yaml", rows)
-
-
-def _yaml_item_lines(node: Any, key: str) -> list[int]:
-    import yaml
-
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for k, v in node.value:
-        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in v.value]
-    return []
 
 
 # --------------------------------------------------------------------------------------------- writing
@@ -442,13 +381,13 @@ def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None =
     """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic."""
     fmt = write_format(path, format)
     if fmt == "yaml":
-        return _util.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"))
     if fmt == "csv":
-        return _util.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"))
     import polars as pl
 
     df = pl.DataFrame(_flat_rows(catalogue), schema=_flat_schema(catalogue), orient="row")
-    with _util.atomic_path(path) as tmp:
+    with files.atomic_path(path) as tmp:
         df.write_parquet(tmp, compression="zstd", statistics=False)
     return Path(path)
 

@@ -24,9 +24,7 @@ Rules (also in docs/formats.md):
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -263,20 +261,13 @@ def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = 
     if out.suffix.lower() not in (".parquet", ".pq", ".parq"):
         raise UsageError("the converted log must be a Parquet file", path=out, expected="a name ending in .parquet",
                          found=repr(out.suffix or "no suffix"))
-    if out.exists() and out.is_dir():
-        raise UsageError("the output is a folder", path=out, hint="name a .parquet file")
+    from codekit.io.files import atomic_path, check_output
+
+    check_output(out, inputs=[src])
     log = scan_error_log(src, format=format)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out, inputs=[src]) as tmp:
         log.lazy.sink_parquet(tmp, compression="zstd", row_group_size=1_000_000)
         n = pl.scan_parquet(tmp).select(pl.len()).collect().item()
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return {"source": str(src), "output": str(out), "n_events": int(n),
             "bytes_in": Path(src).stat().st_size, "bytes_out": out.stat().st_size}
 

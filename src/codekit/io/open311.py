@@ -8,7 +8,7 @@
 - service requests (``GET requests``): codes from (service_code, service_name) with volume = row count,
   status counts, and ``agency_responsible`` -> division when present.
 
-XML is parsed with the stdlib expat with DTDs and entity declarations refused (see ``_util.parse_xml``).
+XML is parsed with the stdlib expat with DTDs and entity declarations refused (see ``parse.parse_xml``).
 See docs/formats.md.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from codekit.errors import InputError, SchemaError
-from codekit.io import _util
+from codekit.io import parse, problems, strings, text as _text
 from codekit.model import AllowedValue, Catalogue, OperationalField, ServiceCode
 
 #: What an Open311 document holds: decided by its shape, not its name.
@@ -73,7 +73,7 @@ def json_kind(data: Any) -> str | None:
     return None
 
 
-def xml_kind(root: _util.XNode) -> str | None:
+def xml_kind(root: parse.XNode) -> str | None:
     return {
         "services": "services",
         "service_definition": "definition",
@@ -87,9 +87,9 @@ def xml_kind(root: _util.XNode) -> str | None:
 
 def load(path: Path, syntax: str, fmt: str) -> Catalogue:
     """Load an Open311 document (``syntax`` json or xml) as a Catalogue, whatever its kind."""
-    text = _util.read_text(path)
+    text = _text.read_str(path)
     if syntax == "json":
-        data = _util.parse_json(text, path)
+        data = parse.parse_json(text, path)
         kind = json_kind(data)
         if kind is None:
             raise SchemaError(
@@ -108,7 +108,7 @@ def load(path: Path, syntax: str, fmt: str) -> Catalogue:
             return _definition_catalogue(path, fmt, code, fields)
         rows = data.get("service_requests", data.get("requests")) if isinstance(data, dict) else data
         return requests_catalogue(path, fmt, [r for r in rows if isinstance(r, dict)])
-    root = _util.parse_xml(text, path)
+    root = parse.parse_xml(text, path)
     kind = xml_kind(root)
     if kind is None:
         raise SchemaError(
@@ -130,11 +130,11 @@ def load(path: Path, syntax: str, fmt: str) -> Catalogue:
 
 def load_definition(path: str | Path) -> tuple[str, tuple[OperationalField, ...]]:
     """Read one Open311 service definition (JSON or XML): (service_code, its fields in order)."""
-    p = _util.check_file(path)
-    text = _util.read_text(p)
+    p = _text.check_file(path)
+    text = _text.read_str(p)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("<"):
-        root = _util.parse_xml(text, p)
+        root = parse.parse_xml(text, p)
         if root.tag != "service_definition":
             raise SchemaError(
                 "not an Open311 service definition",
@@ -145,7 +145,7 @@ def load_definition(path: str | Path) -> tuple[str, tuple[OperationalField, ...]
                 hint="pass service definitions (GET services/{code}) with --definitions",
             )
         return _xml_definition(root, p)
-    data = _util.parse_json(text, p)
+    data = parse.parse_json(text, p)
     if json_kind(data) != "definition":
         raise SchemaError(
             "not an Open311 service definition",
@@ -173,7 +173,7 @@ def _json_service(d: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _xml_service(n: _util.XNode) -> dict[str, Any]:
+def _xml_service(n: parse.XNode) -> dict[str, Any]:
     return {
         "service_code": n.child_text("service_code") or "",
         "service_name": n.child_text("service_name") or "",
@@ -189,8 +189,8 @@ def _xml_service(n: _util.XNode) -> dict[str, Any]:
 def _code_lines(text: str, code: str, syntax: str) -> list[int]:
     c = re.escape(code)
     if syntax == "xml":
-        return _util.lines_matching(text, rf"<service_code>\s*{c}\s*</service_code>")
-    return _util.lines_matching(text, rf'"service_code"\s*:\s*"?{c}"?\s*[,}}\r\n]')
+        return strings.lines_matching(text, rf"<service_code>\s*{c}\s*</service_code>")
+    return strings.lines_matching(text, rf'"service_code"\s*:\s*"?{c}"?\s*[,}}\r\n]')
 
 
 def _services_catalogue(path: Path, fmt: str, text: str, items: list[dict[str, Any]], syntax: str) -> Catalogue:
@@ -209,18 +209,18 @@ def _services_catalogue(path: Path, fmt: str, text: str, items: list[dict[str, A
             )
         if code in seen:
             ls = lines if len(lines) >= 2 else [None, None]
-            raise _util.duplicate_code(path, code, ls[0], ls[1])
+            raise problems.duplicate_code(path, code, ls[0], ls[1])
         seen[code] = i
         if not it["service_name"]:
-            raise _util.empty_name(path, code, line)
+            raise problems.empty_name(path, code, line)
         extra = tuple((k, it[k]) for k in ("metadata", "type") if it[k])
         codes.append(
             ServiceCode(
                 code=code,
-                name=_util.tidy(it["service_name"]),
+                name=strings.tidy(it["service_name"]),
                 description=it["description"],
                 keywords=it["keywords"],
-                group=_util.tidy(it["group"]),
+                group=strings.tidy(it["group"]),
                 extra=extra,
             )
         )
@@ -284,7 +284,7 @@ def _json_definition(d: dict[str, Any], path: Path) -> tuple[str, tuple[Operatio
     return code, _sorted_fields(fields)
 
 
-def _xml_definition(root: _util.XNode, path: Path) -> tuple[str, tuple[OperationalField, ...]]:
+def _xml_definition(root: parse.XNode, path: Path) -> tuple[str, tuple[OperationalField, ...]]:
     code = root.child_text("service_code") or ""
     if not code:
         raise SchemaError("the service definition has no service_code", path=path, line=root.line, hint="add <service_code>")
@@ -336,18 +336,18 @@ def requests_catalogue(path: Path, fmt: str, rows: list[dict[str, Any]]) -> Cata
     skipped = 0
     for r in rows:
         code = _s(r.get("service_code"))
-        name = _util.tidy(_s(r.get("service_name")))
+        name = strings.tidy(_s(r.get("service_name")))
         if not code and not name:
             skipped += 1
             continue
-        code = code or _util.slug(name)
+        code = code or strings.slug(name)
         volume[code] += 1
         if name:
             names[code][name] += 1
-        agency = _util.tidy(_s(r.get("agency_responsible")))
+        agency = strings.tidy(_s(r.get("agency_responsible")))
         if agency:
             agencies[code][agency] += 1
-        status = _util.tidy(_s(r.get("status")))
+        status = strings.tidy(_s(r.get("status")))
         statuses[code][status or "Unknown"] += 1
     codes = []
     warnings = []
@@ -376,7 +376,7 @@ def requests_catalogue(path: Path, fmt: str, rows: list[dict[str, Any]]) -> Cata
 
 
 def _top(c: Counter) -> str:
-    return _util.most_common(c)
+    return strings.most_common(c)
 
 
 def _natural(code: str) -> tuple:

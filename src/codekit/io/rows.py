@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from codekit.errors import InputError, UsageError
-from codekit.io import _util
+from codekit.io import csvfile, problems, strings, text as _text
 from codekit.model import Catalogue, ServiceCode
 
 ROLES = ("code", "name", "division", "section", "group", "status", "created")
@@ -124,8 +124,8 @@ def load_rows(path: str | Path, columns: "RowColumns | str | dict | None" = None
     """Codes from a CSV of request rows: volume = rows, status counts, division when named."""
     import polars as pl
 
-    p = _util.check_file(path)
-    header = _util.csv_header(p)
+    p = _text.check_file(path)
+    header = csvfile.csv_header(p)
     if columns is None:
         cols = guess_columns(header)
         if cols is None:
@@ -138,7 +138,7 @@ def load_rows(path: str | Path, columns: "RowColumns | str | dict | None" = None
         cols = RowColumns.parse(columns)
     missing = [c for c in cols.required_columns() if c not in header]
     if missing:
-        raise _util.missing_columns(p, missing, header, "these request rows")
+        raise problems.missing_columns(p, missing, header, "these request rows")
 
     present = {
         role: getattr(cols, role)
@@ -152,8 +152,8 @@ def load_rows(path: str | Path, columns: "RowColumns | str | dict | None" = None
     exprs = [clean(c).alias(f"name_{i}") for i, c in enumerate(cols.name_columns)]
     exprs += [clean(c).alias(role) for role, c in present.items()]
     keys = [e for e in ([f"name_{i}" for i in range(len(cols.name_columns))] + list(present))]
-    with _util.utf8_file(p) as (src, _enc):
-        _util.check_rows(src, len(header), p)
+    with csvfile.utf8_file(p) as (src, _enc):
+        csvfile.check_rows(src, len(header), p)
         lf = pl.scan_csv(
             src, infer_schema=False, with_column_names=lambda cs: [c.strip().lstrip("\ufeff") for c in cs]
         ).select(exprs)
@@ -229,7 +229,7 @@ def load_rows(path: str | Path, columns: "RowColumns | str | dict | None" = None
 def _code_ids(agg: dict[tuple, dict[str, Any]], has_code: bool) -> dict[tuple, str]:
     if has_code:
         return {k: k[0] for k in agg}
-    base = {k: ":".join(_util.slug(p) for p in k[0]) for k in agg}
+    base = {k: ":".join(strings.slug(p) for p in k[0]) for k in agg}
     by_code: dict[str, list[tuple]] = defaultdict(list)
     for k, c in base.items():
         by_code[c].append(k)
@@ -241,9 +241,9 @@ def _code_ids(agg: dict[tuple, dict[str, Any]], has_code: bool) -> dict[tuple, s
         divs = {k[1] for k in ks}
         for k in ks:
             if len(divs) == len(ks):  # one per division: name the division
-                out[k] = f"{c}~{_util.slug(k[1])}"
+                out[k] = f"{c}~{strings.slug(k[1])}"
             else:  # spellings that slug alike
-                out[k] = f"{c}~{_util.short_hash(' | '.join(k[0]) + ' @ ' + k[1])}"
+                out[k] = f"{c}~{strings.short_hash(' | '.join(k[0]) + ' @ ' + k[1])}"
     return out
 
 
@@ -252,4 +252,4 @@ def _display_name(parts: tuple[str, ...]) -> str:
 
 
 def _top(c: Counter) -> str:
-    return _util.most_common(c)
+    return strings.most_common(c)

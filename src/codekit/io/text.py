@@ -51,3 +51,8 @@ def read_text(path: str | Path) -> tuple[str, str]:
     except OSError as e:
         raise InputError(f"cannot read the file: {e.strerror}", path=p) from None
     return decode(data, p)
+
+
+def read_str(path: str | Path) -> str:
+    """Read and decode a whole text file (BOM, UTF-16, cp1252); the text only."""
+    return read_text(path)[0]

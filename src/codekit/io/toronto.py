@@ -2,7 +2,7 @@
 request-type table (``taxonomy.csv`` of Nshipyard/toronto-311-taxonomy).
 
 Yearly files are read with polars (lazy scan, streaming group-by): a year is a few hundred thousand rows.
-cp1252 files are transcoded to UTF-8 chunk by chunk first (``_util.utf8_file``).
+cp1252 files are transcoded to UTF-8 chunk by chunk first (``csvfile.utf8_file``).
 
 **Code ids for yearly files** (stable, readable, independent of row order and counts)::
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from codekit.errors import InputError, SchemaError
-from codekit.io import _util
+from codekit.io import csvfile, problems, strings, text as _text
 from codekit.model import CANCELLED_STATUSES, Catalogue, ServiceCode
 
 #: The columns of the yearly "311 Service Requests - Customer Initiated" CSVs.
@@ -58,7 +58,7 @@ def is_taxonomy_header(columns: list[str]) -> bool:
 
 def code_for(division: str, section: str, request_type: str) -> str:
     """The code id of a (Division, Section, Service Request Type) triple (before collision suffixes)."""
-    return ":".join(_util.slug(p) for p in (division, section, request_type))
+    return ":".join(strings.slug(p) for p in (division, section, request_type))
 
 
 # ------------------------------------------------------------------------------------------ yearly CSVs
@@ -104,10 +104,10 @@ def _normalised(lf, with_date: bool = False):
 
 
 def _check_header(path: Path, required: tuple[str, ...]) -> list[str]:
-    header = _util.csv_header(path)
+    header = csvfile.csv_header(path)
     missing = [c for c in required if c not in header]
     if missing:
-        raise _util.missing_columns(path, missing, header, "a Toronto 311 request file")
+        raise problems.missing_columns(path, missing, header, "a Toronto 311 request file")
     return header
 
 
@@ -129,9 +129,9 @@ def _aggregate(path: Path) -> tuple[dict[tuple[str, str, str], dict[str, Any]], 
     """Per normalised (division, section, type): spellings, volume and status counts."""
     import polars as pl
 
-    n_columns = len(_util.csv_header(path))
-    with _util.utf8_file(path) as (src, _enc):
-        _util.check_rows(src, n_columns, path)
+    n_columns = len(csvfile.csv_header(path))
+    with csvfile.utf8_file(path) as (src, _enc):
+        csvfile.check_rows(src, n_columns, path)
         lf = _normalised(_scan(src))
         grouped = _collect(
             lf.group_by("k_div", "k_sec", "k_type", "division", "section", "request_type", "status").agg(
@@ -165,13 +165,13 @@ def _assign_codes(keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str]
     out = {}
     for c, ks in by_code.items():
         for k in ks:
-            out[k] = c if len(ks) == 1 else f"{c}~{_util.short_hash(' | '.join(k))}"
+            out[k] = c if len(ks) == 1 else f"{c}~{strings.short_hash(' | '.join(k))}"
     return out
 
 
 def load_requests(path: str | Path, fmt: str = "toronto-requests") -> Catalogue:
     """Codes from a yearly Toronto request file: one per (Division, Section, Service Request Type)."""
-    p = _util.check_file(path)
+    p = _text.check_file(path)
     _check_header(p, REQUIRED_REQUEST_COLUMNS)
     groups, warnings = _aggregate(p)
     if not groups:
@@ -206,7 +206,7 @@ def toronto_cancellations(path: str | Path):
     """
     import polars as pl
 
-    p = _util.check_file(path)
+    p = _text.check_file(path)
     _check_header(p, REQUIRED_REQUEST_COLUMNS + ("Creation Date",))
     groups, _ = _aggregate(p)
     codes_of = _assign_codes(list(groups))
@@ -219,7 +219,7 @@ def toronto_cancellations(path: str | Path):
         },
         schema={"k_div": pl.String, "k_sec": pl.String, "k_type": pl.String, "submitted_code": pl.String},
     )
-    with _util.utf8_file(p) as (src, _enc):
+    with csvfile.utf8_file(p) as (src, _enc):
         lf = _normalised(_scan(src), with_date=True)
         lf = lf.filter(pl.col("status").str.to_lowercase().is_in(list(CANCELLED_STATUSES)))
         ts = pl.coalesce(
@@ -257,9 +257,9 @@ def toronto_cancellations(path: str | Path):
 
 def load_taxonomy(path: str | Path, fmt: str = "toronto-taxonomy") -> Catalogue:
     """The aggregated request-type table: one code per row, ``count`` -> volume."""
-    p = _util.check_file(path)
-    text = _util.read_text(p)
-    header, records = _util.read_csv_records(text, p, required=("code", "division", "section", "request_type", "count"))
+    p = _text.check_file(path)
+    text = _text.read_str(p)
+    header, records = csvfile.read_csv_records(text, p, required=("code", "division", "section", "request_type", "count"))
     codes = []
     seen: dict[str, int] = {}
     for line, r in records:
@@ -267,11 +267,11 @@ def load_taxonomy(path: str | Path, fmt: str = "toronto-taxonomy") -> Catalogue:
         if not code:
             raise SchemaError("the code is empty", path=p, line=line, hint="every row needs a code")
         if code in seen:
-            raise _util.duplicate_code(p, code, seen[code], line)
+            raise problems.duplicate_code(p, code, seen[code], line)
         seen[code] = line
-        name = _util.tidy(r["request_type"])
+        name = strings.tidy(r["request_type"])
         if not name:
-            raise _util.empty_name(p, code, line)
+            raise problems.empty_name(p, code, line)
         try:
             volume = int(r["count"].strip() or 0)
         except ValueError:
@@ -285,8 +285,8 @@ def load_taxonomy(path: str | Path, fmt: str = "toronto-taxonomy") -> Catalogue:
             ServiceCode(
                 code=code,
                 name=name,
-                division=_util.tidy(r["division"]),
-                section=_util.tidy(r["section"]),
+                division=strings.tidy(r["division"]),
+                section=strings.tidy(r["section"]),
                 volume=volume,
                 extra=extra,
             )
@@ -295,4 +295,4 @@ def load_taxonomy(path: str | Path, fmt: str = "toronto-taxonomy") -> Catalogue:
 
 
 def _top(c: Counter) -> str:
-    return _util.most_common(c)
+    return strings.most_common(c)

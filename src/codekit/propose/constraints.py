@@ -129,25 +129,13 @@ class Constraints:
 
 
 def load_constraints(path: str | Path) -> Constraints:
-    """Read a constraints YAML file (safe loading; line numbers kept for error messages)."""
-    import yaml
+    """Read a constraints YAML file (the one safe YAML loader: line numbers kept for error messages)."""
+    from codekit.io.yamlio import load_yaml_file
 
     path = Path(path)
     if not path.is_file():
         raise InputError(f"constraints file not found: {path}", path=path, hint="check the path")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError("the constraints file is not UTF-8 text", path=path, found=str(e)) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError(
-            f"the constraints file is not valid YAML: {getattr(e, 'problem', None) or e}",
-            path=path, line=(mark.line + 1) if mark else None, hint="fix the YAML syntax",
-        ) from None
+    data = load_yaml_file(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -159,11 +147,6 @@ def load_constraints(path: str | Path) -> Constraints:
         raise SchemaError("unknown key in the constraints file: " + ", ".join(unknown), path=path,
                           expected=", ".join(sorted(allowed)), found=", ".join(unknown))
     lines: dict[tuple[str, tuple[str, ...]], int] = {}
-    node_lines: dict[str, list[int]] = {}
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if isinstance(v, yaml.SequenceNode):
-                node_lines[k.value] = [item.start_mark.line + 1 for item in v.value]
 
     def groups(key: str, pairs_only: bool) -> tuple:
         raw = data.get(key) or []
@@ -171,7 +154,7 @@ def load_constraints(path: str | Path) -> Constraints:
             raise SchemaError(f"{key} must be a list of code lists", path=path, found=type(raw).__name__)
         out = []
         for i, g in enumerate(raw):
-            line = (node_lines.get(key) or [None] * len(raw))[i]
+            line = raw.line_of(i) if hasattr(raw, "line_of") else None
             if not isinstance(g, list) or len(g) < 2 or (pairs_only and len(g) != 2):
                 raise SchemaError(
                     f"{key} entry {i + 1} must be a list of {'two' if pairs_only else 'two or more'} codes",

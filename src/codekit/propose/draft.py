@@ -13,12 +13,8 @@ existing non-empty folder is refused unless ``force``.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from codekit.errors import UsageError
 
 #: Public group written for every draft category until analysts sort them into menus.
 DRAFT_GROUP_PREFIX = "Draft"
@@ -88,39 +84,15 @@ def category_for(cat, catalogue):
     )
 
 
-def write_draft(proposal, out_dir: str | Path, *, force: bool = False) -> list[Path]:
-    """Write the draft taxonomy of ``proposal`` into ``out_dir``; returns the files written (sorted)."""
-    from codekit.taxonomy.write import write_category
+def write_draft(proposal, out_dir: str | Path, *, force: bool = False, inputs=()) -> list[Path]:
+    """Write the draft taxonomy of ``proposal`` into ``out_dir``; returns the files written (sorted).
 
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} exists and is not a folder", path=out, hint="choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise UsageError(
-            f"the output folder {out} is not empty", path=out,
-            hint="choose an empty or new folder, or pass --force to replace it",
-        )
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise UsageError(f"the folder {parent} does not exist", path=out, hint="create it first")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    try:
-        names = []
-        for cat in sorted(proposal.categories, key=lambda c: c.id):
-            write_category(category_for(cat, proposal.catalogue), tmp / f"{cat.id}.yaml")
-            names.append(f"{cat.id}.yaml")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
-            os.rmdir(old)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return [out / n for n in names]
+    Through the one folder writer: a new folder appears whole; ``force`` replaces the draft files codekit
+    wrote there before and leaves files it did not write alone."""
+    from codekit.io.files import write_folder_atomic
+    from codekit.taxonomy.write import dump_category
+
+    files = {f"{cat.id}.yaml": dump_category(category_for(cat, proposal.catalogue)).encode("utf-8")
+             for cat in sorted(proposal.categories, key=lambda c: c.id)}
+    out = write_folder_atomic(out_dir, files, replace=force, owner="codekit propose", inputs=inputs)
+    return [out / n for n in sorted(files)]

@@ -14,10 +14,7 @@ Order of work, so that nothing is half-written and nothing published is touched:
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,26 +176,18 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
 
 def write_release_dir(out: Path, version: str, files: dict[str, bytes]) -> Path:
     """Write ``files`` into a temp folder inside ``out`` and rename it to ``out/<version>``."""
+    from codekit.io.files import write_folder_atomic
+
     check_version(version)
-    out.mkdir(parents=True, exist_ok=True)
     target = safe_join(out, version)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=out))
+    if target.exists() or target.is_symlink():
+        raise VersionExists(f"version {version} is already published; a release is never overwritten",
+                            path=str(target))
     try:
-        for rel, data in files.items():
-            p = safe_join(tmp, rel)
-            p.parent.mkdir(parents=True, exist_ok=True)
-            with open(p, "wb") as fh:
-                fh.write(data)
-        for d in sorted({p for p in tmp.rglob("*") if p.is_dir()} | {tmp}):
-            os.chmod(d, 0o755)
-        for p in tmp.rglob("*"):
-            if p.is_file():
-                os.chmod(p, 0o644)
-        if target.exists() or target.is_symlink():
+        write_folder_atomic(target, files, read_only=True)
+    except UsageError as e:
+        if target.exists():  # another release won the race
             raise VersionExists(f"version {version} is already published; a release is never overwritten",
-                                path=str(target))
-        os.rename(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+                                path=str(target)) from None
+        raise e
     return target

@@ -735,24 +735,22 @@ def render_markdown(data: dict[str, Any], *, top: int = 10) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to a temporary sibling and rename it into place."""
-    from codekit.io._util import write_text_atomic as _write
+def write_report(data: dict[str, Any], html_path: str | Path | None, markdown_path: str | Path | None = None,
+                 *, inputs=()) -> dict[str, str]:
+    """Render and write the HTML (and Markdown) report; returns ``{"html": path, "markdown": path}``.
 
-    return _write(path, text, make_parents=False)
+    Both are rendered and both output paths checked before either is written."""
+    from codekit.io.files import check_outputs, write_text_atomic
 
-
-def write_report(data: dict[str, Any], html_path: str | Path | None, markdown_path: str | Path | None = None) -> dict[str, str]:
-    """Render and write the HTML (and Markdown) report; returns ``{"html": path, "markdown": path}``."""
+    check_outputs([html_path, markdown_path], inputs=inputs, make_parents=False)
     written: dict[str, str] = {}
-    # render both first: nothing is written when rendering fails
     html_text = render_html(data) if html_path is not None else None
     md_text = render_markdown(data) if markdown_path is not None else None
     if html_text is not None:
-        written["html"] = str(write_text_atomic(html_path, html_text))
+        written["html"] = str(write_text_atomic(html_path, html_text, make_parents=False, inputs=inputs))
     if md_text is not None:
-        written["markdown"] = str(write_text_atomic(markdown_path, md_text))
+        written["markdown"] = str(write_text_atomic(markdown_path, md_text, make_parents=False, inputs=inputs))
     return written
 
 
-__all__ = ["build_report", "proposed_taxonomy", "render_html", "render_markdown", "write_report", "write_text_atomic", "DEFAULT_TOP"]
+__all__ = ["build_report", "proposed_taxonomy", "render_html", "render_markdown", "write_report", "DEFAULT_TOP"]

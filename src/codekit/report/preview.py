@@ -361,10 +361,10 @@ def render_preview(data: dict[str, Any]) -> str:
     )
 
 
-def write_preview(data: dict[str, Any], out: str | Path) -> Path:
-    from codekit.report.html import write_text_atomic
+def write_preview(data: dict[str, Any], out: str | Path, *, inputs=()) -> Path:
+    from codekit.io.files import write_text_atomic
 
-    return write_text_atomic(out, render_preview(data))
+    return write_text_atomic(out, render_preview(data), make_parents=False, inputs=inputs)
 
 
 __all__ = ["load_preview_data", "preview_data", "render_preview", "write_preview", "embed_json"]

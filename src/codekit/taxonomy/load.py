@@ -10,159 +10,18 @@ taxonomy's relation to the catalogue (unknown codes, dropped fields, ...) are fi
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from codekit.errors import InputError, SchemaError
 from codekit.io.text import read_text
+from codekit.io.yamlio import _Map, _Seq, key_text as _key_text, parse_yaml
 from codekit.taxonomy.model import (
     FORMAT_VERSION, Choice, FieldFill, Merge, PublicCategory, Question, Referral, Route, Taxonomy,
 )
 
 #: Largest category file read (a category is a page of text; anything bigger is a mistake).
 MAX_FILE_BYTES = 2_000_000
-
-
-class _Map(dict):
-    """A YAML mapping that remembers where it and each of its keys start (1-based lines)."""
-
-    line: int = 0
-    key_lines: dict
-
-    def line_of(self, key: Any) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-class _Seq(list):
-    """A YAML sequence that remembers where it and each of its items start."""
-
-    line: int = 0
-    item_lines: list
-
-    def line_of(self, index: int) -> int:
-        try:
-            return self.item_lines[index]
-        except (IndexError, TypeError):
-            return self.line
-
-
-_BASE = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
-
-
-class _Loader(_BASE):  # type: ignore[misc,valid-type]
-    """Safe loading (libyaml's parser when present) that records line numbers, refuses aliases,
-    merge keys and duplicate keys, and reads only ``true``/``false`` as booleans (``yes``/``no``/
-    ``on``/``off`` stay text).
-
-    Aliases are found on the composed node graph before anything is constructed: an alias makes one
-    node reachable twice, so a billion-laughs document is refused at its first repeat, in time
-    proportional to its (small) text, without expanding anything."""
-
-    def get_single_data(self):  # type: ignore[override]
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _refuse_aliases(node)
-        return self.construct_document(node)
-
-
-def _refuse_aliases(root: yaml.Node) -> None:
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise _Refused(
-                f"a YAML alias (repeating the node anchored on line {node.start_mark.line + 1}) is not allowed "
-                "in a taxonomy file", node.start_mark.line + 1,
-            )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                stack.extend((v, k))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode):
-    m = _Map()
-    m.line = node.start_mark.line + 1
-    m.key_lines = {}
-    yield m
-    for k_node, v_node in node.value:
-        if k_node.tag == "tag:yaml.org,2002:merge":
-            raise _Refused("YAML merge keys (<<) are not allowed", k_node.start_mark.line + 1)
-        key = loader.construct_object(k_node, deep=True)
-        if isinstance(key, (list, dict)):
-            raise _Refused("a mapping key must be text", k_node.start_mark.line + 1)
-        key = _key_text(key)
-        if key in m:
-            raise _Refused(
-                f"duplicate key {key!r} (first on line {m.key_lines[key]})", k_node.start_mark.line + 1
-            )
-        m[key] = loader.construct_object(v_node, deep=True)
-        m.key_lines[key] = k_node.start_mark.line + 1
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode):
-    s = _Seq()
-    s.line = node.start_mark.line + 1
-    s.item_lines = [n.start_mark.line + 1 for n in node.value]
-    yield s
-    s.extend(loader.construct_object(n, deep=True) for n in node.value)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
-def _key_text(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return ""
-    return str(v)
-
-
-def parse_yaml(text: str, path: str | Path) -> Any:
-    """Parse one YAML document with line tracking; errors name the file and line."""
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
-    except _Refused as e:
-        raise SchemaError(
-            e.message, path=str(path), line=e.line,
-            hint="aliases and merge keys are refused (this also refuses alias bombs): "
-            "write the text out in full" if "YAML" in e.message else "remove the repeated key",
-        ) from None
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = e.problem or e.context or "not valid YAML"
-        raise SchemaError(
-            f"YAML syntax error: {problem}", path=str(path), line=line,
-            hint="check indentation, colons and quotes on that line",
-        ) from None
-    except yaml.YAMLError as e:
-        raise SchemaError(f"YAML error: {e}", path=str(path)) from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def write_routing_table(df, out: str | Path, format: str | None = None) -> Path:
     """Write the table as CSV (formula cells neutralised) or Parquet, atomically, by suffix."""
     import polars as pl
 
-    from codekit.taxonomy.write import write_bytes_atomic
+    from codekit.io.files import write_bytes_atomic
 
     out = Path(out)
     fmt = (format or out.suffix.lstrip(".")).lower()

@@ -179,12 +179,6 @@ def write_taxonomy(categories, out_dir: str | Path) -> list[Path]:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    from codekit.io._util import write_text_atomic as _write
+    from codekit.io.files import write_text_atomic as _write
 
     _write(path, text, make_parents=False)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    from codekit.io._util import write_bytes_atomic as _write
-
-    _write(path, data, make_parents=False)
