@@ -93,6 +93,7 @@ class Diff:
     division: str | None = None
     routing_a: list[m.RoutingRow] = field(default_factory=list, repr=False)
     routing_b: list[m.RoutingRow] = field(default_factory=list, repr=False)
+    whole: "Diff | None" = field(default=None, repr=False)  # the unfiltered diff of a division's view
 
     @property
     def level(self) -> str | None:
@@ -117,7 +118,7 @@ class Diff:
         keep = [c for c in self.changes if any(d.casefold() == want for d in c.divisions)]
         ra = [r for r in self.routing_a if (r.division or "").casefold() == want]
         rb = [r for r in self.routing_b if (r.division or "").casefold() == want]
-        return Diff(self.a, self.b, keep, division, ra, rb)
+        return Diff(self.a, self.b, keep, division, ra, rb, self.whole or self)
 
     def part(self, division: str) -> list[dict[str, Any]]:
         """What ``division`` approves: its changes as plain data, messages left out (they are written from

@@ -76,7 +76,9 @@ def approve_hint(diff: Diff, signoff: Any) -> str | None:
     """For one division's view: the command that approves exactly this diff."""
     if not diff.division or signoff is None or not signoff.divisions:
         return None
-    d = signoff.divisions[0]
+    d = next((x for x in signoff.divisions if x.division.casefold() == diff.division.casefold()), None)
+    if d is None:
+        return None
     return f'codekit approve --division "{d.division}" --by NAME --expect {d.diff_hash}'
 
 

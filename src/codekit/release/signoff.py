@@ -53,8 +53,8 @@ class SignoffMissing(CodekitError):
             parts.append(f"{d.division} ({why})" if why else d.division)
         super().__init__(
             f"sign-off missing from {len(missing)} division(s): {'; '.join(parts)}; nothing was released",
-            hint=f"each division reviews `codekit diff OLD NEW --division NAME` and records "
-                 f"`codekit approve --division NAME --by REVIEWER` (changes since {status.from_version})",
+            hint="each division reviews its part (`codekit diff OLD NEW --division NAME`) and records its approval "
+                 "(`codekit approve --division NAME --by REVIEWER`)",
         )
 
 
@@ -309,20 +309,33 @@ class SignoffStatus:
 
 
 def _is_reviewer(by: str, reviewers: tuple[str, ...]) -> bool:
-    want = {_who(by)}
-    return any(_who(r) in want for r in reviewers) or any(by.casefold() == r.casefold() for r in reviewers)
+    want = _who(by)
+    return any(_who(r) & want for r in reviewers)
 
 
-def _who(text: str) -> str:
-    """A reviewer's identity for matching: the e-mail in ``Name <email>`` (or the whole text), without case."""
+def _who(text: str) -> set[str]:
+    """A reviewer's identities for matching, without case: the whole text, the name and the e-mail of
+    ``Name <email>``."""
+    out = {text.strip().casefold()}
     mt = re.search(r"<([^<>]+)>", text)
-    return (mt.group(1) if mt else text).strip().casefold()
+    if mt:
+        out.add(mt.group(1).strip().casefold())
+        name = text[: mt.start()].strip().casefold()
+        if name:
+            out.add(name)
+    return out
 
 
 def signoff_status(diff: Diff, policy: Policy, approvals: list[Approval] = (), *, enforced: bool = True) -> SignoffStatus:
-    """Which divisions of ``diff`` must approve under ``policy``, and which have (see the module docstring)."""
+    """Which divisions of ``diff`` must approve under ``policy``, and which have (see the module docstring).
+
+    For a division's view (:meth:`Diff.for_division`), only that division, from the whole diff."""
+    view = diff.division.casefold() if diff.division else None
+    diff = diff.whole if diff.whole is not None else diff
     out = []
     for division, level in diff.levels_of().items():
+        if view is not None and division.casefold() != view:
+            continue
         h = diff.part_hash(division)
         revs = policy.reviewers_of(division)
         mine = [a for a in approvals if a.division.casefold() == division.casefold() and a.from_version == diff.a]
@@ -388,7 +401,7 @@ def record_approval(diff: Diff, policy: Policy, division: str, by: str, *, expec
     approval = Approval(actual, reviewer, diff.a, h, tuple(diff.part(actual)), note.strip())
     target = policy.approvals_dir / approval_file_name(approval)
     for a in existing:
-        if (a.division, a.from_version, a.diff_hash) == (actual, diff.a, h) and _who(a.by) == _who(reviewer):
+        if (a.division, a.from_version, a.diff_hash) == (actual, diff.a, h) and _who(a.by) & _who(reviewer):
             return Path(a.path), a, False
     from codekit.io.files import write_bytes_atomic
 
