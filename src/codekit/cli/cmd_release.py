@@ -120,7 +120,7 @@ def diff(
                 t.add_row(*(Text(r[c]) for c in ("level", "kind", "category", "code", "divisions", "message")))
             out.print(t)
         out.print(summary(d), markup=False)
-        if signoff.divisions:
+        if signoff.enforced and signoff.divisions:
             from codekit.release.render import SIGNOFF_COLUMNS, approve_hint, signoff_rows, signoff_summary
 
             out.print(signoff_summary(signoff), markup=False, soft_wrap=True)
@@ -134,10 +134,11 @@ def diff(
             if hint:
                 out.print(f"To approve exactly this diff: {hint}", markup=False, soft_wrap=True)
     else:
-        sys.stdout.write(render(d, output, signoff if output != "tdf" else None))
+        shown = signoff if output == "json" or (signoff.enforced and output != "tdf") else None
+        sys.stdout.write(render(d, output, shown))
     if fail_on is not None and d.breaks(fail_on):
         raise typer.Exit(1)
-    if check_signoff and not signoff.ok:
+    if check_signoff and signoff.enforced and not signoff.ok:
         from codekit.release.signoff import SignoffMissing
 
         e = SignoffMissing(signoff)

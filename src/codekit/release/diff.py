@@ -314,7 +314,7 @@ def diff_documents(a: m.CatalogueRelease, b: m.CatalogueRelease, *, a_name: str 
                 fa, fb = fills_a.get((old, t)), fills_b.get((new, t))
                 if fa != fb:
                     changes.append(Change("route-changed", f"category {new!r}: how {t}'s fields are filled changed",
-                                          new, code, tdivs, json.loads(fa or "[]"), json.loads(fb or "[]"), "fields"))
+                                          new, code, tdivs, _fills_text(fa), _fills_text(fb), "fields"))
     for code in sorted(moved):
         before, after = sorted(reach_a[code]), sorted(reach_b[code])
         named = _code_name(codes_b.get(code) or codes_a.get(code))
@@ -329,6 +329,23 @@ def diff_documents(a: m.CatalogueRelease, b: m.CatalogueRelease, *, a_name: str 
     changes += _codes(codes_a, codes_b)
     changes.sort(key=Change.sort_key)
     return Diff(name_a, name_b, changes, None, list(a.routing), list(b.routing))
+
+
+def _fills_text(fills: str | None) -> list[str]:
+    """How the routes to one target fill their fields, one plain line per field (``branch_size: from size
+    (large -> LG, small -> SM)``, ``danger_now: derived 'yes'``, ``x: dropped (reason)``)."""
+    out: list[str] = []
+    for route in json.loads(fills or "[]"):
+        for key, f in sorted(route.get("fields", {}).items()):
+            kind = f.get("kind")
+            if kind == "from":
+                mapped = ", ".join(f"{a} -> {b}" for a, b in sorted(f.get("map", {}).items()))
+                out.append(f"{key}: from {f.get('from_question')}" + (f" ({mapped})" if mapped else ""))
+            else:
+                out.append(f"{key}: {kind} {json.dumps(f.get('value'), ensure_ascii=False)}")
+        for key, why in sorted(route.get("dropped", {}).items()):
+            out.append(f"{key}: dropped ({why})")
+    return out
 
 
 def _unrename(cats: set[str], renamed: dict[str, str]) -> set[str]:
