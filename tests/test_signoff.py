@@ -212,8 +212,7 @@ def test_division_with_no_changes(moved):
     r = moved.approve("Transportation Services", "jane@example.org")
     assert r.exit_code == 2
     assert r.stderr == ("Error: Transportation Services has no changes from 1.0.0 to "
-                        f"working ({moved.tax}): there is nothing to approve. `codekit diff` lists the divisions "
-                        f"that must approve: {PFR}, {UF}\n")
+                        f"working ({moved.tax}): there is nothing to approve. The divisions with changes: {PFR}, {UF}\n")
     assert moved.files() == []
 
 
@@ -365,3 +364,24 @@ def test_answer_level_changes_and_description_edits(tmp_path):
     assert msgs["answer-relabelled"] == ("category 'tree': question 'where' (\"Where is the tree?\"): answer 'private' "
                                          "relabelled \"On private property\" -> \"On my property\"")
     assert "code-renamed" not in msgs
+
+
+def test_diff_table_shows_the_signoff(moved):
+    r = moved.run("diff", str(moved.dist / "1.0.0"), str(moved.tax), "--catalogue", str(moved.cat))
+    assert r.exit_code == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert (f"Sign-off (major, minor changes need approval): 2 division(s) must approve: {PFR}, {UF}; "
+            f"missing: {PFR}, {UF}.") in text
+    assert "missing: no approval" in text
+
+
+def test_diff_without_a_project_shows_no_signoff_but_json_says_it_is_not_enforced(moved, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    moved.project.unlink()
+    args = ("diff", str(moved.dist / "1.0.0"), str(moved.tax), "--catalogue", str(moved.cat))
+    r = run_cli(*args, "--output", "markdown", "--check-signoff")
+    assert r.exit_code == 0 and "Sign-off" not in r.stdout
+    s = json.loads(run_cli(*args, "--output", "json").stdout)["signoff"]
+    assert s["enforced"] is False and s["required"] == [PFR, UF]
+    r = moved.release()
+    assert r.exit_code == 2 and r.stderr == f"Error: {moved.project}: no such project file. Give the path of codekit.toml\n"

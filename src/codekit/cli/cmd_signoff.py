@@ -73,7 +73,7 @@ def approve(
     a = result["approval"]
     verb = "Recorded" if result["written"] else "Already recorded"
     c = console()
-    c.print(f"{verb}: {a['division']}'s approval by {a['by']} of its {a['changes']} change(s) from {a['from']} "
+    c.print(f"{verb}: {a['by']} approves the {a['changes']} change(s) for {a['division']} from {a['from']} "
             f"to {result['to']} ({a['diff_hash']}) in {result['file']}", markup=False, soft_wrap=True)
     missing = result["signoff"]["missing"]
     c.print("Still to approve: " + (", ".join(missing) if missing else "nobody"), markup=False, soft_wrap=True)

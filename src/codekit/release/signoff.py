@@ -383,7 +383,7 @@ def record_approval(diff: Diff, policy: Policy, division: str, by: str, *, expec
     actual = next((d for d in levels if d.casefold() == match.casefold()), None)
     if actual is None:
         raise UsageError(f"{match} has no changes from {diff.a} to {diff.b}: there is nothing to approve",
-                         hint=f"`codekit diff` lists the divisions that must approve: {', '.join(levels) or 'none'}")
+                         hint=f"the divisions with changes: {', '.join(levels) or 'none'}")
     revs = policy.reviewers_of(actual)
     if not revs:
         raise UsageError(f"the project names no reviewers for {actual}", path=policy.source,
