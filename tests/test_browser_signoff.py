@@ -4,14 +4,12 @@ exactly this diff, nothing is loaded from the network and no script runs. Skippe
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.cli_helpers import run_cli
 from tests.test_browser_report_preview import browser, page  # noqa: F401  (fixtures)
-from tests.test_signoff import PFR, UF, Repo
 from tests.test_release_build import edit
+from tests.test_signoff import PFR, UF, Repo
 
 pytestmark = pytest.mark.slow
 

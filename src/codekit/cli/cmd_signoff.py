@@ -13,6 +13,7 @@ import typer
 from codekit.cli._common import JSON_OPTION, app, console, emit_json
 from codekit.cli._project import PROJECT_FILE, PROJECT_OPTION, project_signoff
 
+
 def _need_signoff(project: Optional[Path]):
     from codekit.errors import UsageError
 
@@ -27,7 +28,7 @@ def _need_signoff(project: Optional[Path]):
 @app.command()
 def approve(
     sides: Optional[List[Path]] = typer.Argument(
-        None, metavar="[OLD NEW]", show_default=False,
+        None, metavar="OLD NEW", show_default=False,
         help="The published release the changes start from and the newer side (a release or a taxonomy folder). "
         "Default: the latest release in --out and the --taxonomy folder (what `codekit release` will diff).",
     ),

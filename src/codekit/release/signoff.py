@@ -44,7 +44,7 @@ class SignoffMissing(CodekitError):
 
     exit_code = 1
 
-    def __init__(self, status: "SignoffStatus") -> None:
+    def __init__(self, status: SignoffStatus) -> None:
         self.status = status
         missing = status.missing()
         parts = []
