@@ -385,3 +385,61 @@ def test_diff_without_a_project_shows_no_signoff_but_json_says_it_is_not_enforce
     assert s["enforced"] is False and s["required"] == [PFR, UF]
     r = moved.release()
     assert r.exit_code == 2 and r.stderr == f"Error: {moved.project}: no such project file. Give the path of codekit.toml\n"
+
+
+def test_approvals_of_an_earlier_release_do_not_count(moved):
+    assert moved.approve(UF, "jane@example.org").exit_code == 0
+    assert moved.approve(PFR, "sam@example.org").exit_code == 0
+    assert moved.release().exit_code == 0  # 2.0.0
+    edit(moved.cat, f"division: {PFR}\n    section: Forestry", "division: Urban Forestry\n    section: Street Trees")
+    r = moved.release()
+    older = "no approval of the changes since the latest release (approvals on file are of the changes since 1.0.0)"
+    assert r.exit_code == 1 and r.stderr == _missing_line(f"{PFR} ({older})", f"{UF} ({older})")
+
+
+def test_a_yaml_approval_is_read_and_checked(moved):
+    import yaml
+
+    assert moved.approve(UF, "jane@example.org").exit_code == 0
+    (name,) = moved.files()
+    rec = json.loads((moved.approvals / name).read_text())
+    (moved.approvals / name).unlink()
+    (moved.approvals / "uf.yaml").write_text(yaml.safe_dump(rec), encoding="utf-8")
+    (moved.approvals / "README.md").write_text("Approvals, one file each.\n", encoding="utf-8")
+    assert moved.diff_json()["signoff"]["missing"] == [PFR]
+    rec["by"] = "Mallory <m@example.org>"
+    (moved.approvals / "uf.yaml").write_text(yaml.safe_dump(rec), encoding="utf-8")
+    s = moved.diff_json()["signoff"]
+    assert s["missing"] == [PFR, UF]
+    assert s["divisions"][1]["reason"] == "approved by Mallory <m@example.org>, who is not a reviewer of the division"
+
+
+def test_answer_removed_and_question_changed(tmp_path):
+    from codekit.release.build import working_document
+    from codekit.release.diff import diff_documents
+    from tests.test_release_build import CATALOGUE, TAXONOMY
+
+    tax, _ = copy_inputs(tmp_path)
+    edit(tax / "tree.yaml", "      - {key: small, label: Smaller than an arm}\n", "")
+    edit(tax / "tree.yaml", "map: {small: SM, large: LG}", "map: {large: LG}")
+    edit(tax / "tree.yaml", "    ask_when: {where: street}\n", "    ask_when: {where: street}\n    required: false\n")
+    _, _, a = working_document(TAXONOMY, CATALOGUE)
+    _, _, b = working_document(tax, CATALOGUE)
+    d = diff_documents(a, b)
+    got = {(c.kind, c.item): (c.before, c.after) for c in d.changes if c.kind.startswith(("answer", "question"))}
+    assert got == {("answer-removed", "size=small"): ("Smaller than an arm", None),
+                   ("question-changed", "size"): ({"required": True}, {"required": False})}
+    assert d.level == "major"
+    fills = next(c for c in d.changes if c.kind == "route-changed" and c.item == "fields")
+    assert (fills.before, fills.after) == (["branch_size: from size (large -> LG, small -> SM)"],
+                                           ["branch_size: from size (large -> LG)"])
+
+
+def test_the_ci_workflow_runs_the_signoff_check():
+    import yaml
+
+    wf = yaml.safe_load((Path(__file__).resolve().parents[1] / ".github" / "workflows" / "release.yml").read_text())
+    steps = wf["jobs"]["release"]["steps"]
+    step = next(s for s in steps if s.get("name") == "Division sign-off")
+    assert "--check-signoff" in step["run"] and "codekit.toml" in step["if"]
+    assert steps.index(step) < next(i for i, s in enumerate(steps) if s.get("name") == "Build the tagged release")

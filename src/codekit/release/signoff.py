@@ -249,6 +249,7 @@ class DivisionSignoff:
     approvals: list[Approval] = field(default_factory=list)  # valid: same release, same hash, a reviewer
     void: list[Approval] = field(default_factory=list)  # same release, the division's part changed since
     not_reviewers: list[Approval] = field(default_factory=list)
+    older: list[Approval] = field(default_factory=list)  # of the changes since an earlier release
 
     @property
     def approved(self) -> bool:
@@ -271,6 +272,9 @@ class DivisionSignoff:
         if self.not_reviewers:
             who = ", ".join(sorted({a.by for a in self.not_reviewers}))
             return f"approved by {who}, who is not a reviewer of the division"
+        if self.older:
+            since = ", ".join(sorted({a.from_version for a in self.older}))
+            return f"no approval of the changes since the latest release (approvals on file are of the changes since {since})"
         return "no approval"
 
     def to_dict(self) -> dict[str, Any]:
@@ -338,13 +342,15 @@ def signoff_status(diff: Diff, policy: Policy, approvals: list[Approval] = (), *
             continue
         h = diff.part_hash(division)
         revs = policy.reviewers_of(division)
-        mine = [a for a in approvals if a.division.casefold() == division.casefold() and a.from_version == diff.a]
+        ours = [a for a in approvals if a.division.casefold() == division.casefold()]
+        mine = [a for a in ours if a.from_version == diff.a]
+        older = [a for a in ours if a.from_version != diff.a]
         valid = [a for a in mine if a.diff_hash == h and _is_reviewer(a.by, revs)]
         void = [a for a in mine if a.diff_hash != h]
         others = [a for a in mine if a.diff_hash == h and not _is_reviewer(a.by, revs)]
         n = sum(1 for c in diff.changes if division in c.divisions)
         required = any(policy.needs(c.level) for c in diff.changes if division in c.divisions)
-        out.append(DivisionSignoff(division, level, n, required, h, revs, valid, void, others))
+        out.append(DivisionSignoff(division, level, n, required, h, revs, valid, void, others, older))
     return SignoffStatus(diff.a, policy, out, enforced)
 
 
