@@ -201,7 +201,8 @@ def test_release_against_working_taxonomy(releases):
 def test_changelog_entry_written_from_the_diff(releases):
     text = (releases["b"] / "CHANGELOG.md").read_text(encoding="utf-8")
     assert text.startswith("# Changelog\n\n## 2.0.0\n\nChanges since 1.0.0 (major).\n")
-    assert "- `code-moved`: code SW-DUMP moved from litter to dumping [Solid Waste Management Services]" in text
+    assert ('- `code-moved`: code SW-DUMP (Illegal Dumping - ROW) moved from litter ("Litter or dumped items") '
+            'to dumping ("Dumped items") [Solid Waste Management Services]') in text
     assert text.rstrip().endswith("## 1.0.0\n\nFirst release: 3 public categories routing to 5 service codes.")
 
 

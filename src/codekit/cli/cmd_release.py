@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
+from codekit.cli._project import PROJECT_OPTION
 
 _OUTPUTS = ("table", "markdown", "html", "json", "tdf")
 
@@ -28,19 +29,24 @@ def release(
     built_at: Optional[str] = typer.Option(
         None, "--built-at", help="Build time (ISO 8601) for the metadata; left out unless given, so builds reproduce.",
     ),
+    project: Optional[Path] = PROJECT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Build a release: catalogue.json, Open311 JSON/XML, routing table CSV/Parquet, status.json,
     SKOS Turtle, CHANGELOG.md and manifest.json, in OUT/VERSION/.
 
-    The taxonomy is validated first: with findings nothing is written (exit 1). A published version
-    is never overwritten, and a corrupted previous release is refused (exit 2)."""
+    The taxonomy is validated first: with findings nothing is written (exit 1). When the project file
+    names division reviewers, every division a change touches must have approved it (`codekit approve`),
+    unless the project's [signoff] policy exempts that level: otherwise nothing is written (exit 1).
+    A published version is never overwritten, and a corrupted previous release is refused (exit 2)."""
+    from codekit.cli._project import project_signoff
     from codekit.release.build import ReleaseRefused, build_release
 
+    signoff = project_signoff(project)
     try:
         with progress("building the release", total=None, enabled=not as_json):
             result = build_release(taxonomy, catalogue, out, version=version, source_revision=source_revision,
-                                   built_at=built_at)
+                                   built_at=built_at, signoff=signoff)
     except ReleaseRefused as e:
         if as_json:
             emit_json({"released": False, "error": str(e), "validation": e.report.to_dict()})
@@ -56,6 +62,9 @@ def release(
     since = f" ({result.level} changes since {result.previous})" if result.previous else " (first release)"
     console().print(f"Released {result.version}{since} to {result.path}: {len(result.files)} files", markup=False,
                     soft_wrap=True)
+    if result.signoff is not None and result.signoff.approvals():
+        who = sorted({f"{a.division} ({a.by})" for a in result.signoff.approvals()})
+        console().print(f"Approved by: {'; '.join(who)}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -68,11 +77,18 @@ def diff(
     division: Optional[str] = typer.Option(None, "--division", "-d", help="Show only the changes touching this division."),
     output: str = typer.Option("table", "--output", help="table, markdown, html, json or tdf (the routing table in the Tabular Diff Format)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when the diff is at least this breaking: major or minor."),
+    check_signoff: bool = typer.Option(
+        False, "--check-signoff", metavar="", help="Exit 1 when a division the diff touches has not approved it "
+        "(the check `codekit release` makes; for CI).",
+    ),
+    project: Optional[Path] = PROJECT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """What changed between two releases (or a release and the working taxonomy), keyed on stable ids:
-    categories added, removed, renamed or relabelled, codes moved, routes changed, fields changed,
-    division reassignments. Exit 1 with --fail-on when the diff is that breaking."""
+    categories added, removed, renamed or relabelled, answers added, removed or relabelled, codes moved,
+    routes changed, fields changed, division reassignments; and the divisions that must approve it
+    (sign-off). Exit 1 with --fail-on when the diff is that breaking, or with --check-signoff when an
+    approval is missing."""
     from codekit.errors import UsageError
 
     if as_json:
@@ -84,7 +100,12 @@ def diff(
     from codekit.release import diff_paths
     from codekit.release.render import render, rows, summary, title
 
+    from codekit.cli._project import project_signoff
+    from codekit.release.signoff import Policy, Signoff
+
+    project_s = project_signoff(project)
     d = diff_paths(a, b, catalogue=catalogue, division=division)
+    signoff = (project_s or Signoff(Policy())).status(d, enforced=project_s is not None)
     if output == "table":
         from rich.table import Table
         from rich.text import Text
@@ -99,7 +120,27 @@ def diff(
                 t.add_row(*(Text(r[c]) for c in ("level", "kind", "category", "code", "divisions", "message")))
             out.print(t)
         out.print(summary(d), markup=False)
+        if signoff.enforced and signoff.divisions:
+            from codekit.release.render import SIGNOFF_COLUMNS, approve_hint, signoff_rows, signoff_summary
+
+            out.print(signoff_summary(signoff), markup=False, soft_wrap=True)
+            t = Table(show_lines=False)
+            for col in SIGNOFF_COLUMNS[:-1]:
+                t.add_column(col, overflow="fold")
+            for r in signoff_rows(signoff):
+                t.add_row(*(Text(r[c]) for c in SIGNOFF_COLUMNS[:-1]))
+            out.print(t)
+            hint = approve_hint(d, signoff)
+            if hint:
+                out.print(f"To approve exactly this diff: {hint}", markup=False, soft_wrap=True)
     else:
-        sys.stdout.write(render(d, output))
+        shown = signoff if output == "json" or (signoff.enforced and output != "tdf") else None
+        sys.stdout.write(render(d, output, shown))
     if fail_on is not None and d.breaks(fail_on):
+        raise typer.Exit(1)
+    if check_signoff and signoff.enforced and not signoff.ok:
+        from codekit.release.signoff import SignoffMissing
+
+        e = SignoffMissing(signoff)
+        sys.stderr.write(f"Error: {str(e).replace('; nothing was released', '')}\n")
         raise typer.Exit(1)

@@ -52,6 +52,7 @@ class BuildResult:
     previous: str | None
     diff: Diff | None
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    signoff: Any = None  # codekit.release.signoff.SignoffStatus when the project's sign-off was checked
 
     @property
     def level(self) -> str | None:
@@ -61,6 +62,7 @@ class BuildResult:
         return {
             "version": self.version, "path": str(self.path), "previous": self.previous, "level": self.level,
             "changes": self.diff.counts() if self.diff is not None else {}, "files": dict(sorted(self.files.items())),
+            **({"signoff": self.signoff.to_dict()} if self.signoff is not None else {}),
         }
 
 
@@ -101,13 +103,18 @@ def render_files(doc: m.CatalogueRelease, changelog_text: str) -> dict[str, byte
     return dict(sorted(files.items()))
 
 
-def manifest_bytes(doc: m.CatalogueRelease, files: dict[str, bytes]) -> bytes:
+def manifest_bytes(doc: m.CatalogueRelease, files: dict[str, bytes], approvals: Any = None) -> bytes:
+    signed = None
+    if approvals is not None:  # a SignoffStatus: who approved, per division
+        signed = [m.ManifestApproval(division=a.division, by=a.by, from_version=a.from_version, diff_hash=a.diff_hash)
+                  for a in approvals.approvals()]
     man = m.Manifest(
         schema_id=m.MANIFEST_SCHEMA_ID, schema_version=m.MANIFEST_VERSION,
         catalogue_version=doc.metadata.catalogue_version, content_hash=doc.metadata.content_hash,
         files={k: m.ManifestFile(sha256=sha256_bytes(v), bytes=len(v)) for k, v in sorted(files.items())},
+        approvals=signed,
     )
-    return m.pretty_json(man.model_dump(mode="json"))
+    return m.pretty_json(man.model_dump(mode="json", exclude_none=True))
 
 
 def working_document(taxonomy_dir: Any, catalogue: Any = None):
@@ -124,8 +131,11 @@ def working_document(taxonomy_dir: Any, catalogue: Any = None):
 
 def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "dist", *,
                   version: str | None = None, source_revision: str | None = None, built_at: str | None = None,
-                  sample_limit: int = 500, seed: int = 311) -> BuildResult:
-    """Validate, version and write a release to ``out/<version>/``; see the module docstring."""
+                  sample_limit: int = 500, seed: int = 311, signoff: Any = None) -> BuildResult:
+    """Validate, version and write a release to ``out/<version>/``; see the module docstring.
+
+    ``signoff`` (a :class:`codekit.release.signoff.Signoff`): refuse the release (``SignoffMissing``, exit 1)
+    when a change lacks its divisions' approvals; the CHANGELOG and manifest list who approved."""
     from codekit.release.document import with_version
     from codekit.release.render import changelog, changelog_entry
     from codekit.validate import validate
@@ -155,6 +165,7 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
                              hint="change the taxonomy or catalogue, or give --version to publish anyway")
     if diff is not None:
         diff.b = version
+    approved = signoff.check(diff) if signoff is not None and diff is not None else None  # division sign-off
     target = out / version
     if target.exists() or target.is_symlink():
         raise VersionExists(f"version {version} is already published; a release is never overwritten",
@@ -165,13 +176,13 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
     prev_log = None
     if prev is not None and (prev.path / "CHANGELOG.md").is_file():
         prev_log = (prev.path / "CHANGELOG.md").read_text(encoding="utf-8")
-    text = changelog(changelog_entry(version, diff, doc, built_at), prev_log)
+    text = changelog(changelog_entry(version, diff, doc, built_at, signoff=approved), prev_log)
     files = render_files(doc, text)
-    files["manifest.json"] = manifest_bytes(doc, files)
+    files["manifest.json"] = manifest_bytes(doc, files, approvals=approved)
 
     write_release_dir(out, version, files)
     return BuildResult(version, target, prev.version if prev else None, diff,
-                       {k: sha256_bytes(v) for k, v in files.items()})
+                       {k: sha256_bytes(v) for k, v in files.items()}, approved)
 
 
 def write_release_dir(out: Path, version: str, files: dict[str, bytes]) -> Path:

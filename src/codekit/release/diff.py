@@ -29,8 +29,11 @@ CHANGE_KINDS: dict[str, tuple[str, str]] = {
     "category-regrouped": ("minor", "a category moved to other public groups"),
     "question-added": ("minor", "a category asks a new question"),
     "question-removed": ("major", "a category no longer asks a question"),
-    "question-changed": ("minor", "a question's datatype, required flag, answers or condition changed"),
-    "question-reworded": ("patch", "a question's prompt or answer labels changed"),
+    "question-changed": ("minor", "a question's datatype, required flag, condition or answer order changed"),
+    "question-reworded": ("patch", "a question's prompt changed"),
+    "answer-added": ("minor", "a question offers a new answer"),
+    "answer-removed": ("major", "a question no longer offers an answer: front-ends sending its key break"),
+    "answer-relabelled": ("patch", "an answer's label changed (same key)"),
     "route-added": ("minor", "a category reaches a new code or referral"),
     "route-removed": ("major", "a category no longer reaches a code or referral"),
     "route-changed": ("major", "the answers that reach a code, or how its fields are filled, changed"),
@@ -38,7 +41,8 @@ CHANGE_KINDS: dict[str, tuple[str, str]] = {
     "code-shared": ("minor", "a code is also reached from more categories than before"),
     "code-added": ("minor", "a service code was added to the catalogue"),
     "code-removed": ("major", "a service code was removed from the catalogue"),
-    "code-renamed": ("patch", "a code's internal name or description changed"),
+    "code-renamed": ("patch", "a code's internal name changed"),
+    "code-description-changed": ("patch", "a code's description or keywords changed (same name)"),
     "code-status-changed": ("minor", "a code was retired or reactivated"),
     "division-reassigned": ("major", "a code moved to another division or section"),
     "service-level-changed": ("minor", "a code's SLA, Closing-the-Loop level or milestones changed"),
@@ -89,6 +93,7 @@ class Diff:
     division: str | None = None
     routing_a: list[m.RoutingRow] = field(default_factory=list, repr=False)
     routing_b: list[m.RoutingRow] = field(default_factory=list, repr=False)
+    whole: "Diff | None" = field(default=None, repr=False)  # the unfiltered diff of a division's view
 
     @property
     def level(self) -> str | None:
@@ -113,7 +118,32 @@ class Diff:
         keep = [c for c in self.changes if any(d.casefold() == want for d in c.divisions)]
         ra = [r for r in self.routing_a if (r.division or "").casefold() == want]
         rb = [r for r in self.routing_b if (r.division or "").casefold() == want]
-        return Diff(self.a, self.b, keep, division, ra, rb)
+        return Diff(self.a, self.b, keep, division, ra, rb, self.whole or self)
+
+    def part(self, division: str) -> list[dict[str, Any]]:
+        """What ``division`` approves: its changes as plain data, messages left out (they are written from
+        the same facts, and their wording may improve between codekit versions without the changes changing)."""
+        out = []
+        for c in self.for_division(division).changes:
+            d = c.to_dict()
+            d.pop("message")
+            out.append(d)
+        return out
+
+    def part_hash(self, division: str) -> str:
+        """``sha256:<hex>`` of the canonical JSON of :meth:`part`: an approval is bound to it."""
+        import hashlib
+
+        return "sha256:" + hashlib.sha256(m.canonical_json(self.part(division)).encode("utf-8")).hexdigest()
+
+    def levels_of(self) -> dict[str, str]:
+        """Each division -> the most breaking level among its changes."""
+        out: dict[str, str] = {}
+        for c in self.changes:
+            for d in c.divisions:
+                if level_rank(c.level) > level_rank(out.get(d)):
+                    out[d] = c.level
+        return dict(sorted(out.items()))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -166,6 +196,19 @@ def _code_categories(doc: m.CatalogueRelease) -> dict[str, set[str]]:
 def _label(doc: m.CatalogueRelease, cid: str) -> str:
     c = doc.category(cid)
     return f"{cid!r} ({c.label})" if c else repr(cid)
+
+
+def _labels(doc: m.CatalogueRelease, cids: list[str]) -> str:
+    """Category ids with the labels residents see: ``litter ("Litter"), dumping ("Dumped items")``."""
+    out = []
+    for cid in cids:
+        c = doc.category(cid)
+        out.append(f"{cid} (\"{c.label}\")" if c else cid)
+    return ", ".join(out) or "no category"
+
+
+def _code_name(c: m.Code | None) -> str:
+    return f" ({c.name})" if c is not None and c.name else ""
 
 
 def diff_documents(a: m.CatalogueRelease, b: m.CatalogueRelease, *, a_name: str | None = None,
@@ -271,20 +314,38 @@ def diff_documents(a: m.CatalogueRelease, b: m.CatalogueRelease, *, a_name: str 
                 fa, fb = fills_a.get((old, t)), fills_b.get((new, t))
                 if fa != fb:
                     changes.append(Change("route-changed", f"category {new!r}: how {t}'s fields are filled changed",
-                                          new, code, tdivs, json.loads(fa or "[]"), json.loads(fb or "[]"), "fields"))
+                                          new, code, tdivs, _fills_text(fa), _fills_text(fb), "fields"))
     for code in sorted(moved):
         before, after = sorted(reach_a[code]), sorted(reach_b[code])
+        named = _code_name(codes_b.get(code) or codes_a.get(code))
         if _unrename(set(reach_b[code]), renamed) >= reach_a[code]:
-            changes.append(Change("code-shared", f"code {code} is now also reached from "
-                                  f"{', '.join(sorted(set(after) - set(before)))}", None, code,
+            changes.append(Change("code-shared", f"code {code}{named} is now also reached from "
+                                  f"{_labels(b, sorted(set(after) - set(before)))}", None, code,
                                   divs_of_codes([code]), before, after))
         else:
-            changes.append(Change("code-moved", f"code {code} moved from {', '.join(before)} to {', '.join(after)}",
-                                  None, code, divs_of_codes([code]), before, after))
+            changes.append(Change("code-moved", f"code {code}{named} moved from {_labels(a, before)} "
+                                  f"to {_labels(b, after)}", None, code, divs_of_codes([code]), before, after))
 
     changes += _codes(codes_a, codes_b)
     changes.sort(key=Change.sort_key)
     return Diff(name_a, name_b, changes, None, list(a.routing), list(b.routing))
+
+
+def _fills_text(fills: str | None) -> list[str]:
+    """How the routes to one target fill their fields, one plain line per field (``branch_size: from size
+    (large -> LG, small -> SM)``, ``danger_now: derived 'yes'``, ``x: dropped (reason)``)."""
+    out: list[str] = []
+    for route in json.loads(fills or "[]"):
+        for key, f in sorted(route.get("fields", {}).items()):
+            kind = f.get("kind")
+            if kind == "from":
+                mapped = ", ".join(f"{a} -> {b}" for a, b in sorted(f.get("map", {}).items()))
+                out.append(f"{key}: from {f.get('from_question')}" + (f" ({mapped})" if mapped else ""))
+            else:
+                out.append(f"{key}: {kind} {json.dumps(f.get('value'), ensure_ascii=False)}")
+        for key, why in sorted(route.get("dropped", {}).items()):
+            out.append(f"{key}: dropped ({why})")
+    return out
 
 
 def _unrename(cats: set[str], renamed: dict[str, str]) -> set[str]:
@@ -303,14 +364,33 @@ def _questions(ca: m.Category, cb: m.Category, cid: str, divs: tuple[str, ...]) 
                           divs, None, qb[k].prompt, k))
     for k in sorted(set(qa) & set(qb)):
         x, y = qa[k], qb[k]
-        shape_x = (x.datatype, x.required, [v.key for v in x.values], x.ask_when)
-        shape_y = (y.datatype, y.required, [v.key for v in y.values], y.ask_when)
-        if shape_x != shape_y:
-            out.append(Change("question-changed", f"category {cid!r}: question {k!r} changed", cid, None, divs,
-                              x.model_dump(mode="json"), y.model_dump(mode="json"), k))
-        elif (x.prompt, [v.label for v in x.values]) != (y.prompt, [v.label for v in y.values]):
-            out.append(Change("question-reworded", f"category {cid!r}: question {k!r} reworded", cid, None, divs,
-                              x.prompt, y.prompt, k))
+        where = f"category {cid!r}: question {k!r} (\"{y.prompt}\")"
+        va = {v.key: v.label for v in x.values}
+        vb = {v.key: v.label for v in y.values}
+        for key in [v.key for v in x.values if v.key not in vb]:
+            out.append(Change("answer-removed", f"{where} no longer offers {key!r} (\"{va[key]}\")", cid, None, divs,
+                              va[key], None, f"{k}={key}"))
+        for key in [v.key for v in y.values if v.key not in va]:
+            out.append(Change("answer-added", f"{where} now offers {key!r} (\"{vb[key]}\")", cid, None, divs,
+                              None, vb[key], f"{k}={key}"))
+        for key in [v.key for v in y.values if v.key in va and va[v.key] != vb[v.key]]:
+            out.append(Change("answer-relabelled", f"{where}: answer {key!r} relabelled \"{va[key]}\" -> \"{vb[key]}\"",
+                              cid, None, divs, va[key], vb[key], f"{k}={key}"))
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for attr in ("datatype", "required", "ask_when"):
+            if getattr(x, attr) != getattr(y, attr):
+                before[attr], after[attr] = getattr(x, attr), getattr(y, attr)
+        kept_a = [key for key in va if key in vb]
+        kept_b = [key for key in vb if key in va]
+        if kept_a != kept_b:
+            before["answer order"], after["answer order"] = kept_a, kept_b
+        if before:
+            out.append(Change("question-changed", f"category {cid!r}: question {k!r} changed ({', '.join(before)})",
+                              cid, None, divs, before, after, k))
+        if x.prompt != y.prompt:
+            out.append(Change("question-reworded", f"category {cid!r}: question {k!r} reworded "
+                              f"\"{x.prompt}\" -> \"{y.prompt}\"", cid, None, divs, x.prompt, y.prompt, k))
     return out
 
 
@@ -331,9 +411,13 @@ def _codes(codes_a: dict[str, m.Code], codes_b: dict[str, m.Code]) -> list[Chang
                               f"code {code} moved from {_where(x)} to {_where(y)}", None, code, divs,
                               {"division": x.division, "section": x.section},
                               {"division": y.division, "section": y.section}))
-        if (x.name, x.description, x.keywords) != (y.name, y.description, y.keywords):
-            out.append(Change("code-renamed", f"code {code}: name or description changed", None, code, divs,
+        if x.name != y.name:
+            out.append(Change("code-renamed", f"code {code} renamed \"{x.name}\" -> \"{y.name}\"", None, code, divs,
                               x.name, y.name))
+        if (x.description, x.keywords) != (y.description, y.keywords):
+            what = [n for n in ("description", "keywords") if getattr(x, n) != getattr(y, n)]
+            out.append(Change("code-description-changed", f"code {code} ({y.name}): {' and '.join(what)} changed",
+                              None, code, divs, {n: getattr(x, n) for n in what}, {n: getattr(y, n) for n in what}))
         if x.status != y.status:
             out.append(Change("code-status-changed", f"code {code}: {x.status} -> {y.status}", None, code, divs,
                               x.status, y.status))

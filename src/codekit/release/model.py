@@ -204,6 +204,15 @@ class ManifestFile(_Strict):
     bytes: int
 
 
+class ManifestApproval(_Strict):
+    """A division's approval of its part of the diff this release was built from (see docs/release.md)."""
+
+    division: str
+    by: str = Field(description="The reviewer, as the project names them.")
+    from_version: str = Field(description="The previous release the approved diff starts from.")
+    diff_hash: str = Field(description="sha256 of the canonical JSON of the division's part of the diff: 'sha256:<hex>'.")
+
+
 class Manifest(_Strict):
     """``manifest.json``: the sha256 of every other file of the release."""
 
@@ -212,6 +221,10 @@ class Manifest(_Strict):
     catalogue_version: str
     content_hash: str
     files: dict[str, ManifestFile]
+    approvals: Optional[list[ManifestApproval]] = Field(
+        default=None, description="Division sign-off: who approved this release's changes (only when the project "
+        "asks for sign-off; left out otherwise).",
+    )
 
 
 def canonical_json(obj: Any) -> str:

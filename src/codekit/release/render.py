@@ -17,11 +17,21 @@ from codekit.release.diff import CHANGE_KINDS, LEVELS, Change, Diff
 OUTPUTS = ("table", "markdown", "html", "json", "tdf")
 
 
-def _short(v: Any, limit: int = 160) -> str:
+def _show(v: Any) -> str:
+    """A before/after value as a reader sees it: texts as they are, lists one item after another,
+    mappings as ``key: value``; JSON only for what has no plainer form. Never truncated."""
     if v is None:
         return ""
-    text = v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list) and all(isinstance(x, (str, int, float)) for x in v):
+        return "; ".join(str(x) for x in v) if v else "(none)"
+    if isinstance(v, dict) and all(isinstance(x, (str, int, float, bool, list, dict, type(None))) for x in v.values()):
+        return "; ".join(f"{k}: {_show(x) if not isinstance(x, dict) else json.dumps(x, sort_keys=True, ensure_ascii=False)}"
+                         for k, x in v.items()) if v else "(none)"
+    return json.dumps(v, sort_keys=True, ensure_ascii=False)
 
 
 def rows(diff: Diff) -> list[dict[str, str]]:
@@ -29,11 +39,47 @@ def rows(diff: Diff) -> list[dict[str, str]]:
     return [
         {
             "level": c.level, "kind": c.kind, "category": c.category or "", "code": c.code or "",
-            "divisions": ", ".join(c.divisions), "message": c.message, "before": _short(c.before),
-            "after": _short(c.after),
+            "divisions": ", ".join(c.divisions), "message": c.message, "before": _show(c.before),
+            "after": _show(c.after),
         }
         for c in diff.changes
     ]
+
+
+SIGNOFF_COLUMNS = ("division", "level", "changes", "status", "approved by", "diff hash")
+
+
+def signoff_rows(signoff: Any) -> list[dict[str, str]]:
+    """One row per division of a :class:`codekit.release.signoff.SignoffStatus`."""
+    out = []
+    for d in signoff.divisions:
+        status = d.status + (f": {d.reason()}" if d.reason() else "")
+        out.append({"division": d.division, "level": d.level, "changes": str(d.changes), "status": status,
+                    "approved by": ", ".join(sorted({a.by for a in d.approvals})), "diff hash": d.diff_hash})
+    return out
+
+
+def signoff_summary(signoff: Any) -> str:
+    need = signoff.required()
+    policy = ", ".join(signoff.policy.require) or "no level"
+    text = (f"Sign-off ({policy} changes need approval): " +
+            (f"{len(need)} division(s) must approve: {', '.join(need)}" if need else "no division must approve"))
+    missing = [d.division for d in signoff.missing()]
+    if need:
+        text += f"; missing: {', '.join(missing)}" if missing else "; all approved"
+    if not signoff.enforced:
+        text += " (not enforced: no project file names reviewers)"
+    return text + "."
+
+
+def approve_hint(diff: Diff, signoff: Any) -> str | None:
+    """For one division's view: the command that approves exactly this diff."""
+    if not diff.division or signoff is None or not signoff.divisions:
+        return None
+    d = next((x for x in signoff.divisions if x.division.casefold() == diff.division.casefold()), None)
+    if d is None:
+        return None
+    return f'codekit approve --division "{d.division}" --by NAME --expect {d.diff_hash}'
 
 
 COLUMNS = ("level", "kind", "category", "code", "divisions", "message", "before", "after")
@@ -58,7 +104,7 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("`", "\\`").replace("\n", " ")
 
 
-def to_markdown(diff: Diff) -> str:
+def to_markdown(diff: Diff, signoff: Any = None) -> str:
     out = [f"## {_md(title(diff))}", "", _md(summary(diff)), ""]
     if diff.changes:
         out.append("| " + " | ".join(COLUMNS) + " |")
@@ -66,6 +112,16 @@ def to_markdown(diff: Diff) -> str:
         for r in rows(diff):
             out.append("| " + " | ".join(_md(r[c]) for c in COLUMNS) + " |")
         out.append("")
+    if signoff is not None and signoff.divisions:
+        out += ["### Sign-off", "", _md(signoff_summary(signoff)), ""]
+        out.append("| " + " | ".join(SIGNOFF_COLUMNS) + " |")
+        out.append("| " + " | ".join("---" for _ in SIGNOFF_COLUMNS) + " |")
+        for r in signoff_rows(signoff):
+            out.append("| " + " | ".join(_md(r[c]) for c in SIGNOFF_COLUMNS) + " |")
+        out.append("")
+        hint = approve_hint(diff, signoff)
+        if hint:
+            out += [f"To approve exactly this diff: `{hint.replace('`', '')}`", ""]
     return "\n".join(out)
 
 
@@ -76,10 +132,11 @@ text-align:left;vertical-align:top}th{background:#f2f2f2}tr.major td:first-child
 tr.minor td:first-child{background:#ffe9b3}tr.patch td:first-child{background:#e3f4e3}
 .daff table{width:auto}.daff .add{background:#7fff7f}.daff .remove{background:#ff7f7f}
 .daff .modify{background:#7f7fff}.daff .spec{background:#aaa}
+tr.signoff-missing td{background:#fdd}tr.signoff-approved td{background:#e3f4e3}
 """.strip()
 
 
-def to_html(diff: Diff, *, with_routing: bool = True) -> str:
+def to_html(diff: Diff, *, with_routing: bool = True, signoff: Any = None) -> str:
     """A self-contained HTML page (inline CSS, no scripts, no external resources)."""
     e = html.escape
     parts = [
@@ -93,6 +150,18 @@ def to_html(diff: Diff, *, with_routing: bool = True) -> str:
         for r in rows(diff):
             parts.append(f'<tr class="{e(r["level"])}">' + "".join(f"<td>{e(r[c])}</td>" for c in COLUMNS) + "</tr>")
         parts.append("</tbody></table>")
+    if signoff is not None and signoff.divisions:
+        parts.append('<h2 id="signoff">Sign-off</h2>')
+        parts.append(f"<p>{e(signoff_summary(signoff))}</p>")
+        parts.append('<table class="signoff"><thead><tr>' + "".join(f"<th>{e(c)}</th>" for c in SIGNOFF_COLUMNS)
+                     + "</tr></thead><tbody>")
+        for r, d in zip(signoff_rows(signoff), signoff.divisions):
+            parts.append(f'<tr class="signoff-{e(d.status)}">' + "".join(f"<td>{e(r[c])}</td>" for c in SIGNOFF_COLUMNS)
+                         + "</tr>")
+        parts.append("</tbody></table>")
+        hint = approve_hint(diff, signoff)
+        if hint:
+            parts.append(f"<p>To approve exactly this diff: <code>{e(hint)}</code></p>")
     if with_routing:
         tdf = routing_tdf_html(diff)
         if tdf:
@@ -106,8 +175,11 @@ def to_html(diff: Diff, *, with_routing: bool = True) -> str:
     return "\n".join(parts)
 
 
-def to_json(diff: Diff) -> str:
-    return json.dumps(diff.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def to_json(diff: Diff, signoff: Any = None) -> str:
+    d = diff.to_dict()
+    if signoff is not None:
+        d["signoff"] = signoff.to_dict()
+    return json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # ------------------------------------------------------------------------------------ daff (TDF)
@@ -166,14 +238,15 @@ def routing_tdf_html(diff: Diff) -> str:
     return r.html()
 
 
-def render(diff: Diff, output: str) -> str:
-    """The diff as text in one of :data:`OUTPUTS` (``table`` is rendered by the CLI with rich)."""
+def render(diff: Diff, output: str, signoff: Any = None) -> str:
+    """The diff as text in one of :data:`OUTPUTS` (``table`` is rendered by the CLI with rich); with
+    ``signoff`` (a :class:`codekit.release.signoff.SignoffStatus`), the approvals it needs."""
     if output == "markdown":
-        return to_markdown(diff)
+        return to_markdown(diff, signoff)
     if output == "html":
-        return to_html(diff)
+        return to_html(diff, signoff=signoff)
     if output == "json":
-        return to_json(diff)
+        return to_json(diff, signoff)
     if output == "tdf":
         return routing_tdf(diff)
     raise ValueError(output)
@@ -181,7 +254,8 @@ def render(diff: Diff, output: str) -> str:
 
 # --------------------------------------------------------------------------------------- changelog
 
-def changelog_entry(version: str, diff: Diff | None, doc: m.CatalogueRelease, built_at: str | None = None) -> str:
+def changelog_entry(version: str, diff: Diff | None, doc: m.CatalogueRelease, built_at: str | None = None, *,
+                    signoff: Any = None) -> str:
     head = f"## {version}" + (f" ({built_at})" if built_at else "")
     lines = [head, ""]
     if diff is None:
@@ -200,6 +274,14 @@ def changelog_entry(version: str, diff: Diff | None, doc: m.CatalogueRelease, bu
         for c in items:
             divs = f" [{', '.join(c.divisions)}]" if c.divisions else ""
             lines.append(f"- `{c.kind}`: {_md(c.message)}{_md(divs)}")
+        lines.append("")
+    if signoff is not None:  # a codekit.release.signoff.SignoffStatus
+        lines += ["### Sign-off", ""]
+        for d in signoff.divisions:
+            if d.approved:
+                lines.append(f"- {_md(d.division)} ({d.level}): approved by {_md(', '.join(sorted({a.by for a in d.approvals})))}")
+            else:
+                lines.append(f"- {_md(d.division)} ({d.level}): no approval needed ({d.level} changes are exempt)")
         lines.append("")
     return "\n".join(lines)
 
