@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 # The main job, end to end on the bundled sample city: make the city, profile it, propose categories,
-# validate the curated taxonomy/, release it, and report on it (everything lands in $(OUT)/).
+# validate the curated taxonomy/, release it, report on it, and sync a copy of it with the city's next code
+# inventory (everything lands in $(OUT)/).
 demo: $(STAMP)
 	rm -rf $(OUT)
 	$(BIN)/codekit sample --out $(OUT)/sample --events 1000000
@@ -32,6 +33,9 @@ demo: $(STAMP)
 	$(BIN)/codekit release taxonomy --catalogue $(OUT)/sample/catalogue.yaml --out $(OUT)/dist --source-revision "$$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 	$(BIN)/codekit report taxonomy --catalogue $(OUT)/sample/catalogue.yaml --errors $(OUT)/sample/errors.parquet --out $(OUT)/report.html --markdown $(OUT)/report.md
 	$(BIN)/codekit preview "$$(ls -d $(OUT)/dist/*/ | head -n 1)" --out $(OUT)/preview.html
+	$(BIN)/codekit sample --next --out $(OUT)/sample
+	cp -r taxonomy $(OUT)/taxonomy-next
+	$(BIN)/codekit sync $(OUT)/sample/next.yaml --old $(OUT)/sample/catalogue.yaml --taxonomy $(OUT)/taxonomy-next --apply --date 2026-12-01 --markdown $(OUT)/sync.md
 	@echo "demo: done; open $(OUT)/report.html and $(OUT)/preview.html"
 
 test: $(STAMP)

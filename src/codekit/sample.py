@@ -574,3 +574,112 @@ __all__ = [
     "SampleCity", "sample_catalogue", "generate_sample", "write_sample", "write_event_log", "iter_event_chunks",
     "DEFAULT_SEED", "DEFAULT_EVENTS", "CHUNK_EVENTS", "LOG_FORMATS",
 ]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The next inventory: what the city's code export looks like a release later
+# --------------------------------------------------------------------------------------------------------------
+
+#: Community Recreation joins as a new integrated service division: its codes in the next inventory
+#: (name, section, description). Some have a home among today's public categories, some do not.
+_NEXT_DIVISION = "Community Recreation"
+_NEXT_CODES = (
+    ("Recreation Program Registration Problem", "Programs", "Trouble registering for a recreation program or class."),
+    ("Swimming Lesson Enquiry", "Aquatics", "Questions about swimming lessons and pool schedules."),
+    ("Pool Closed Unexpectedly", "Aquatics", "A public pool or wading pool is closed during posted hours."),
+    ("Community Centre Room Booking", "Facility Booking", "Booking a room or gym at a community centre."),
+    ("Community Centre Maintenance Issue", "Facilities", "Something broken or unsafe inside a community centre."),
+    ("Arena Ice Condition", "Arenas", "Poor ice or a safety problem at an indoor arena rink."),
+    ("Youth Drop-in Program Feedback", "Programs", "Feedback on a youth drop-in program."),
+    ("Recreation Fee Assistance Application", "Programs", "Applying for help paying recreation program fees."),
+)
+
+
+def next_inventory(seed: int = DEFAULT_SEED) -> Catalogue:
+    """The sample city's next code inventory (deterministic per seed): the new Community Recreation division's
+    codes, and changes to today's codes of every kind ``codekit sync`` reports: renames (same code, new
+    name), one code replaced by another (new id, same name and fields), removals, retired codes active again,
+    a division and a section move, an operational field added and a pick-list value added, an SLA changed.
+    Also two new codes of existing divisions that clearly belong with existing categories."""
+    import random
+    from dataclasses import replace
+
+    from codekit.model import AllowedValue, OperationalField, ServiceCode
+
+    cat = sample_catalogue(seed)
+    rng = random.Random(f"next-inventory-{seed}")
+    active = [c for c in cat if c.active]
+    retired = [c for c in cat if not c.active]
+    pick = sorted(rng.sample(range(len(active)), 16))
+    renamed = {active[i].code for i in pick[0:4]}
+    replaced = {active[i].code for i in pick[4:6]}
+    removed = {active[i].code for i in pick[6:10]}
+    moved_div = active[pick[10]].code
+    moved_sec = active[pick[11]].code
+    field_added = active[pick[12]].code
+    sla_changed = active[pick[13]].code
+    listy = [c for c in active if any(f.is_list for f in c.fields) and c.code not in
+             renamed | replaced | removed | {moved_div, moved_sec, field_added, sla_changed}]
+    value_added = listy[rng.randrange(len(listy))].code if listy else None
+    reactivated = {c.code for c in retired[:2]}
+    divisions = sorted({c.division for c in active if c.division})
+    out: list[ServiceCode] = []
+    for c in cat:
+        if c.code in removed:
+            continue
+        if c.code in replaced:
+            out.append(replace(c, code=c.code + "-N"))
+            continue
+        if c.code in renamed:
+            c = replace(c, name=f"{c.name} (updated)")
+        if c.code in reactivated:
+            c = replace(c, status="active")
+        if c.code == moved_div:
+            c = replace(c, division=next(d for d in divisions if d != c.division))
+        if c.code == moved_sec:
+            c = replace(c, section=f"{c.section} North" if c.section else "North")
+        if c.code == field_added:
+            c = replace(c, fields=c.fields + (OperationalField(key="photo_taken", prompt="Did you take a photo?",
+                                                              datatype="string", required=False),))
+        if c.code == sla_changed and c.sla_days:
+            c = replace(c, sla_days=float(c.sla_days) + 5)
+        if c.code == value_added:
+            fields = []
+            done = False
+            for f in c.fields:
+                if f.is_list and not done:
+                    f = replace(f, values=f.values + (AllowedValue("other", "Other"),))
+                    done = True
+                fields.append(f)
+            c = replace(c, fields=tuple(fields))
+        out.append(c)
+    for i, (name, section, desc) in enumerate(_NEXT_CODES, start=1):
+        out.append(ServiceCode(code=f"CR-{i:04d}", name=name, division=_NEXT_DIVISION, section=section,
+                               description=desc, volume=100 * (len(_NEXT_CODES) - i + 1), sla_days=10.0, ctl_level=1))
+    by_name = {c.name: c for c in active}
+    for code, name, like in (("TS-9001", "Pothole in a Bike Lane Crossing", "TS-0106"),
+                             ("UF-9001", "Tree Branch Hanging Over Sidewalk", None)):
+        base = cat.get(like) if like else None
+        division = base.division if base else "Urban Forestry"
+        section = base.section if base else ""
+        fields = base.fields if base else ()
+        out.append(ServiceCode(code=code, name=name, division=division, section=section, fields=fields,
+                               volume=500, sla_days=base.sla_days if base else 10.0,
+                               ctl_level=base.ctl_level if base else 2))
+    del by_name
+    return Catalogue(sorted(out, key=lambda c: c.code), source=f"sample city next inventory (seed {seed})",
+                     format=cat.format)
+
+
+def write_next_inventory(out_dir: str | Path, *, seed: int = DEFAULT_SEED, force: bool = False) -> Path:
+    """Write :func:`next_inventory` as ``next.yaml`` into ``out_dir`` (a folder of its own, or the sample's)."""
+    from codekit.io.catalogue import catalogue_yaml
+    from codekit.io.files import check_output, write_text_atomic
+
+    if seed < 0:
+        raise UsageError("the seed must be a whole number of zero or more", found=str(seed))
+    path = Path(out_dir) / "next.yaml"
+    if path.exists() and not force:
+        raise UsageError("the output exists", path=str(path), hint="pass --force to replace it, or name another folder")
+    check_output(path)
+    return write_text_atomic(path, catalogue_yaml(next_inventory(seed)))

@@ -17,10 +17,22 @@ def sample(
     events: int = typer.Option(1_000_000, "--events", "-n", min=0, help="Number of error-log events (10M takes seconds)."),
     log_format: str = typer.Option("parquet", "--log-format", help="Error-log format: parquet or csv."),
     force: bool = typer.Option(False, "--force", metavar="", help="Write into a non-empty folder, replacing the sample files in it."),
+    next_: bool = typer.Option(False, "--next", metavar="", help="Write the city's next code inventory instead (next.yaml): a new division's codes, renames, removals, changed fields; for `codekit sync`."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write the seeded sample city: a 650+ code catalogue (catalogue.yaml) and its intake error log."""
     from codekit.sample import sample_catalogue, write_sample
+
+    if next_:
+        from codekit.sample import write_next_inventory
+
+        path = write_next_inventory(out, seed=seed, force=force)
+        result = {"out": str(out), "seed": seed, "next": str(path)}
+        if as_json:
+            emit_json(result)
+        else:
+            console().print(f"The sample city's next inventory (seed {seed}) written to {path}")
+        return
 
     with progress(f"writing the sample city ({events:,} events)", total=None, enabled=not as_json):
         paths = write_sample(out, seed=seed, n_events=events, log_format=log_format, force=force)

@@ -9,3 +9,4 @@ from codekit.cli import cmd_sample
 from codekit.cli import cmd_release
 from codekit.cli import cmd_report
 from codekit.cli import cmd_signoff
+from codekit.cli import cmd_sync
