@@ -358,6 +358,8 @@ class _Patcher:
                         self.replace_entry(k_node, v_node, key, value)
                 else:
                     self.replace_entry(k_node, v_node, key, value)
+            elif key in old and _canon(old[key]) == _canon(value):
+                continue  # a default the text leaves out (``codekit_taxonomy: 1``): still left out
             else:
                 before = [k for k in list(new)[: list(new).index(key)] if k in entries and (k in new)]
                 anchor = before[-1] if before else order[0]

@@ -470,6 +470,26 @@ def _carried(target: PublicCategory, source: PublicCategory, route: Route, sel_k
     return tuple(questions)
 
 
+def _fresh(new: PublicCategory, routes: list[Route], source: PublicCategory, notes: list[str]) -> PublicCategory:
+    """``new`` (no routes yet) with ``routes`` of ``source``, chosen by the source's answers when several."""
+    if len(routes) == 1:
+        return with_route(new, routes[0], source, label=new.label, notes=notes)
+    sel = _selector(source)
+    skey = sel.key if sel is not None else "which"
+    values, moved, taken = [], [], set()
+    for r in routes:
+        k = _unique(_answer_key(source, r) or slug(r.code or "answer"), taken)
+        taken.add(k)
+        values.append(Choice(k, _answer_label(source, r)))
+        moved.append(dataclasses.replace(r, when=((skey, (k,)),)))
+    q = Question(key=skey, prompt=sel.prompt if sel is not None else SELECTOR_PROMPT, datatype="singlevaluelist",
+                 values=tuple(values))
+    out = dataclasses.replace(new, questions=(q,), routes=tuple(moved))
+    for r, m in zip(routes, moved):
+        out = dataclasses.replace(out, questions=_carried(out, source, r, skey, m.when[0][1][0], notes))
+    return out
+
+
 def _routes_of(cat: PublicCategory, code: str) -> set[int]:
     return {i for i, r in enumerate(cat.routes) if r.code == code}
 
@@ -675,9 +695,7 @@ def split(taxonomy_dir: Any, category: str, *, codes: Iterable[str] = (), by_que
     new = PublicCategory(id=nid, label=lab, groups=tuple(groups) or cat.groups, ctl_level=cat.ctl_level,
                          milestones=cat.milestones,
                          notes=f"Split from {cat.id} by codekit edit split: {', '.join(codes)}.")
-    for i in sorted(idxs):
-        r = cat.routes[i]
-        new = with_route(new, r, cat, label=_answer_label(cat, r), key=_answer_key(cat, r), notes=w.changes)
+    new = _fresh(new, [cat.routes[i] for i in sorted(idxs)], cat, w.changes)
     moved_merges = tuple(m for m in cat.merged if m.into in codes)
     if moved_merges:
         new = dataclasses.replace(new, merged=moved_merges)

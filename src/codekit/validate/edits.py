@@ -45,7 +45,7 @@ def check_edit(result: EditResult, catalogue: Any) -> dict[str, Any]:
     if rep_a is None:  # every affected category removed: only the codes they reached can break
         from codekit.taxonomy.model import Taxonomy
 
-        rep_a = validate(Taxonomy([], source=result.taxonomy, retired=after.retired if after else ()), catalogue)
+        rep_a = validate(Taxonomy([], source=result.taxonomy, retired=after.retired if after is not None else ()), catalogue)
         gone = {c for cat in (before or []) for c in cat.codes()}
         found_a = [f for f in rep_a.findings if f.code in gone]
     new = [f for f in found_a if _key(f) not in had]
@@ -88,8 +88,7 @@ def near_duplicates(taxonomy_dir: Any, catalogue: Any, *, min_similarity: float 
             continue
         va, vb = cat[a].volume or 0, cat[b].volume or 0
         keep, fold = (a, b) if va >= vb else (b, a)
-        pairs.append((fold, keep, f"near-duplicate of {keep} ({cat[keep].name}): {p['reason']}; "
-                                  f"similarity {p['score']:.2f}"))
+        pairs.append((fold, keep, f"near-duplicate ({p['reason']}; similarity {p['score']:.2f})"))
         used |= {a, b}
     probe = [PublicCategory(id="x", label="x", groups=("x",), routes=(Route(code=k),), merged=(Merge(f, k, r),))
              for f, k, r in pairs]
