@@ -335,9 +335,9 @@ def test_retire_records_the_reason_and_every_command_honours_it(proj: Path):
     # a second retirement appends, keeping a hand comment in _retired.yaml
     rp = proj / "taxonomy/_retired.yaml"
     rp.write_text("# retired by the curation team\n" + rp.read_text())
-    assert edit(proj, "retire", "C2", "--reason", "Merged into C1 by the division").exit_code != 0 or True
-    text = rp.read_text()
-    assert text.startswith("# retired by the curation team\n")
+    old = rp.read_text()
+    assert edit(proj, "retire", "C2", "--reason", "Ended by the division").exit_code == 0
+    assert rp.read_text() == old + "  - code: C2\n    reason: Ended by the division\n"
 
 
 def test_retire_refusals(proj: Path):
