@@ -432,3 +432,37 @@ def test_diff_shows_the_edits(proj: Path, tmp_path: Path):
     assert ("code-moved", "A3") in kinds
     assert ("code-status-changed", "D1") in kinds
     assert any(k == "category-relabelled" for k, _ in kinds), kinds
+
+
+# ------------------------------------------------------------------------------- _retired.yaml
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("codekit_retired: 2\nretired: []\n", "line 1: unknown retired-codes format version"),
+    ("retired:\n  - code: A1\n", "line 2: retired code 'A1' has no reason"),
+    ("retired:\n  - code: A1\n    reason: x\n  - code: A1\n    reason: y\n", "line 4: code 'A1' is retired twice"),
+    ("retired:\n  - code: A1\n    reason: x\n    when: now\n", "line 4: unknown key 'when' in a retired code"),
+    ("retired:\n  - code: A1\n    reason: x\n    date: 30.11.2026\n", "line 4: retired code 'A1': the date is not"),
+    ("retired: &a [x]\nmore: *a\n", "alias"),
+])
+def test_a_broken_retired_file_is_one_error_naming_the_line(proj: Path, text: str, expect: str):
+    (proj / "taxonomy/_retired.yaml").write_text(text)
+    r = run_cli("validate", proj / "taxonomy", "--catalogue", proj / "codes.csv")
+    assert r.exit_code == 2
+    line = r.stderr.strip()
+    assert line.startswith(f"Error: {proj / 'taxonomy/_retired.yaml'}, line ") and expect in line, line
+
+
+def test_release_and_routes_honour_retired_codes(proj: Path, tmp_path: Path):
+    import json
+
+    assert edit(proj, "retire", "D1", "--reason", "gone").exit_code == 0
+    r = run_cli("release", proj / "taxonomy", "--catalogue", proj / "codes.csv", "--out", tmp_path / "dist")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    doc = json.loads((tmp_path / "dist/1.0.0/catalogue.json").read_text())
+    status = {c["code"]: c["status"] for c in doc["codes"]} if isinstance(doc["codes"], list) else {
+        k: v["status"] for k, v in doc["codes"].items()}
+    assert status["D1"] == "retired" and status["A1"] == "active"
+    out = tmp_path / "routes.csv"
+    assert run_cli("routes", proj / "taxonomy", "--catalogue", proj / "codes.csv", "--out", out).exit_code == 0
+    assert "D1" not in out.read_text()
