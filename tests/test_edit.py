@@ -466,3 +466,30 @@ def test_release_and_routes_honour_retired_codes(proj: Path, tmp_path: Path):
     out = tmp_path / "routes.csv"
     assert run_cli("routes", proj / "taxonomy", "--catalogue", proj / "codes.csv", "--out", out).exit_code == 0
     assert "D1" not in out.read_text()
+
+
+def test_split_drops_answers_and_questions_only_the_moved_code_used(proj: Path):
+    text = ROADS.replace("routes:", "  - key: depth\n    prompt: How deep?\n    datatype: string\n"
+                         "    required: false\n    ask_when: {which: a3}\nroutes:")
+    (proj / "taxonomy/roads.yaml").write_text(text)
+    valid(proj)
+    assert edit(proj, "split", "roads", "--codes", "A3", "--id", "cracks", "--label", "Cracks").exit_code == 0
+    roads = load_taxonomy(proj / "taxonomy").get("roads")
+    assert roads.question("which").value_keys() == ("a1", "a2") and roads.question("depth") is None
+    valid(proj)
+
+
+def test_a_split_that_would_leave_a_code_unreachable_is_refused(proj: Path, monkeypatch):
+    """The promise check is the last guard: if the edit left a code unreachable, nothing is written."""
+    import dataclasses
+
+    from codekit.taxonomy import edit as E
+
+    real = E.without_routes
+
+    def careless(cat, drop):  # a bug that loses one more route than it should
+        out = real(cat, drop)
+        return dataclasses.replace(out, routes=out.routes[:-1]) if len(out.routes) > 1 else out
+
+    monkeypatch.setattr(E, "without_routes", careless)
+    refused(proj, "split", "roads", "--codes", "A1", "--id", "x", expect="would break the promise")

@@ -339,28 +339,32 @@ def _used_questions(routes: Iterable[Route], questions: Iterable[Question]) -> s
 
 
 def without_routes(cat: PublicCategory, drop: set[int]) -> PublicCategory:
-    """``cat`` without the routes at ``drop``; answers only they used, questions only they asked, and a
-    selector left with one answer go too."""
-    gone = [r for i, r in enumerate(cat.routes) if i in drop]
+    """``cat`` without the routes at ``drop``; answers that now lead to no route, questions asked only on
+    them or used only by those routes, and a choosing question left with one answer go too."""
+    from codekit.taxonomy.routing import answer_combinations
+
     routes = [r for i, r in enumerate(cat.routes) if i not in drop]
-    named: dict[str, set[str]] = {}
-    for r in routes:
-        for k, v in r.when:
-            named.setdefault(k, set()).update(v)
-    for q in cat.questions:
-        for k, v in q.ask_when:
-            named.setdefault(k, set()).update(v)
-    was_used = _used_questions(cat.routes, cat.questions)
+    live: dict[str, set[str]] = {}
+    routing = {q.key for q in cat.routing_questions()}
+    for combo in answer_combinations(cat):
+        if any(r.matches(combo) for r in routes):
+            for k, v in combo.items():
+                if v is not None:
+                    live.setdefault(k, set()).add(v)
     questions: list[Question] = []
+    gone_q: set[str] = set()
     for q in cat.questions:
-        if q.is_list and any(q.key in r.when_dict() for r in gone):
-            unconditioned = any(q.key not in r.when_dict() for r in routes)
-            if not unconditioned:
-                dead = {a for r in gone for a in r.when_dict().get(q.key, ())} - named.get(q.key, set())
-                values = tuple(v for v in q.values if v.key not in dead)
-                q = dataclasses.replace(q, values=values)
-        questions.append(q)
-    questions = [q for q in questions if not (q.is_list and not q.values)]
+        if q.key in routing:
+            q = dataclasses.replace(q, values=tuple(v for v in q.values if v.key in live.get(q.key, ())))
+        aw = []
+        for dep, allowed in q.ask_when:
+            keep = tuple(a for a in allowed if dep not in routing or a in live.get(dep, ()))
+            aw.append((dep, keep))
+        if (q.is_list and not q.values) or any(not v or d in gone_q for d, v in aw):
+            gone_q.add(q.key)
+            continue
+        questions.append(dataclasses.replace(q, ask_when=tuple(aw)))
+    was_used = _used_questions(cat.routes, cat.questions)
     keep = _used_questions(routes, questions)
     questions = [q for q in questions if q.key in keep or q.key not in was_used]
     out = dataclasses.replace(cat, routes=tuple(routes), questions=tuple(questions))
@@ -896,6 +900,7 @@ def retire(taxonomy_dir: Any, codes: Iterable[str], reason: str, *, date: str | 
                               path=w.cats[into[0][0]].path,
                               hint="retire those codes too, or point them at another code first")
         records.append(Retirement(code, reason, date or ""))
+        w.changes.append(f"retired {code} ({w.code_name(code)}): {reason}")
         for cid in w.where(code):
             cat = w.cats[cid]
             left = _take_routes(w, cat, _routes_of(cat, code))
@@ -907,7 +912,6 @@ def retire(taxonomy_dir: Any, codes: Iterable[str], reason: str, *, date: str | 
             if any(m.code == code for m in c.merged):
                 w.put(dataclasses.replace(c, merged=tuple(m for m in c.merged if m.code != code)))
                 w.changes.append(f"{c.id}: merged entry of {code} removed")
-        w.changes.insert(len(records) - len(w.orig_retired) - 1, f"retired {code} ({w.code_name(code)}): {reason}")
     w.retired = tuple(records)
     return w.finish("retire", check=True)
 
