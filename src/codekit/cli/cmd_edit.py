@@ -7,7 +7,14 @@ from typing import List, Optional
 
 import typer
 
-from codekit.cli._common import COLUMNS_OPTION, FORMAT_OPTION, JSON_OPTION, app, console, emit_json
+from codekit.cli._common import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    JSON_OPTION,
+    app,
+    console,
+    emit_json,
+)
 
 edit_app = typer.Typer(
     name="edit",

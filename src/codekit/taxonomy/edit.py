@@ -26,13 +26,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from codekit.errors import CodekitError, SchemaError, UsageError
+from codekit.errors import SchemaError, UsageError
 from codekit.io.strings import slug
-from codekit.io.yamlio import parse_yaml, patch_yaml, plain
+from codekit.io.yamlio import parse_yaml, patch_yaml
 from codekit.taxonomy.model import (
-    Choice, Merge, PublicCategory, Question, Route, Taxonomy,
+    Choice,
+    Merge,
+    PublicCategory,
+    Question,
+    Route,
+    Taxonomy,
 )
-from codekit.taxonomy.retired import RETIRED_FILE, Retirement, retired_from_data, retired_path, retired_to_dict
+from codekit.taxonomy.retired import (
+    RETIRED_FILE,
+    Retirement,
+    retired_from_data,
+    retired_path,
+    retired_to_dict,
+)
 
 #: The edits, for the CLI and the docs.
 EDITS = ("move", "merge", "split", "relabel", "synonym", "retire", "unretire", "dedupe", "regroup")
@@ -215,7 +226,7 @@ class _Work:
                 try:
                     out = patch_yaml(text, old_doc, new_doc, p)
                     ok = retired_from_data(parse_yaml(out, p), p) == self.retired
-                except (CodekitError, Exception):  # noqa: BLE001 - any failure: write the file whole
+                except Exception:  # any failure of the patch: the file is written whole
                     ok = False
                 if not ok:
                     out = _dump_plain(new_doc)
@@ -243,7 +254,7 @@ class _Work:
             back = category_from_data(parse_yaml(out, old.path), old.path)
             if _same(back, new):
                 return out
-        except (CodekitError, Exception):  # noqa: BLE001 - any failure of the patch: write the file whole
+        except Exception:  # any failure of the patch: the file is written whole
             pass
         self.warnings.append(f"{old.path} was written whole: its comments could not be kept")
         return _dump(new)
@@ -376,7 +387,6 @@ def _collapse_selector(cat: PublicCategory) -> PublicCategory:
     sel = _selector(cat)
     if sel is None or len(sel.values) != 1:
         return cat
-    key = sel.values[0].key
     if any(f.source == sel.key for r in cat.routes for _, f in r.fields):
         return cat
     routes = tuple(dataclasses.replace(r, when=tuple((k, v) for k, v in r.when if k != sel.key)) for r in cat.routes)
@@ -385,7 +395,6 @@ def _collapse_selector(cat: PublicCategory) -> PublicCategory:
         if q.key == sel.key:
             continue
         questions.append(dataclasses.replace(q, ask_when=tuple((k, v) for k, v in q.ask_when if k != sel.key)))
-    del key
     return dataclasses.replace(cat, routes=routes, questions=tuple(questions))
 
 
