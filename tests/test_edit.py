@@ -493,3 +493,30 @@ def test_a_split_that_would_leave_a_code_unreachable_is_refused(proj: Path, monk
 
     monkeypatch.setattr(E, "without_routes", careless)
     refused(proj, "split", "roads", "--codes", "A1", "--id", "x", expect="would break the promise")
+
+
+def test_edits_on_torontos_real_draft(real_dir: Path, tmp_path: Path):
+    """Scripted end to end on Toronto's 965 request types: propose, then edits with no YAML opened."""
+    src = real_dir / "toronto-311-taxonomy-nshipyard" / "taxonomy.csv"
+    if not src.is_file():
+        pytest.skip(f"{src} not present")
+    draft = tmp_path / "tor"
+    assert run_cli("propose", src, "--out", draft).exit_code == 0
+    base = ["--taxonomy", str(draft), "--catalogue", str(src)]
+    tax = load_taxonomy(draft)
+    two = [c.id for c in tax if len(c.codes()) >= 2][:2]
+    a, b = two
+    code = tax.get(b).codes()[0]
+    r = run_cli("edit", "move", code, "--to", a, *base)
+    assert r.exit_code == 0, r.stderr
+    assert code in load_taxonomy(draft).get(a).codes()
+    last = next(c for c in load_taxonomy(draft) if len(c.codes()) == 1 and c.id not in (a, b))
+    r = run_cli("edit", "move", last.codes()[0], "--to", a, *base)
+    assert r.exit_code == 2 and "is the last code of category" in r.stderr
+    r = run_cli("edit", "retire", last.codes()[0], "--reason", "no longer offered", *base)
+    assert r.exit_code == 0 and not Path(last.path).exists()
+    r = run_cli("edit", "merge", a, b, "--label", "Merged for the test", *base)
+    assert r.exit_code == 0, r.stderr
+    assert run_cli("edit", "regroup", a, "-g", "Test group", "--taxonomy", draft).exit_code == 0
+    r = run_cli("validate", draft, "--catalogue", src)
+    assert r.exit_code == 0, r.stdout[-2000:]

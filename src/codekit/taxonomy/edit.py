@@ -150,7 +150,7 @@ class _Work:
         if c is None or cid in self.removed:
             near = difflib.get_close_matches(cid, list(self.cats), n=1)
             raise UsageError(f"no category {cid!r} in the taxonomy", path=str(self.dir),
-                             hint=f"did you mean {near[0]!r}?" if near else "list them with `ls` of the folder")
+                             hint=f"did you mean {near[0]!r}?" if near else "category ids are the file names in the folder, without .yaml")
         return c
 
     def where(self, code: str) -> list[str]:
