@@ -520,3 +520,26 @@ def test_edits_on_torontos_real_draft(real_dir: Path, tmp_path: Path):
     assert run_cli("edit", "regroup", a, "-g", "Test group", "--taxonomy", draft).exit_code == 0
     r = run_cli("validate", draft, "--catalogue", src)
     assert r.exit_code == 0, r.stdout[-2000:]
+
+
+def test_nest_gathers_answers_under_a_dependent_question(proj: Path):
+    r = edit(proj, "nest", "roads", "--answers", "a1,a2", "--label", "A hole in the road", "--prompt", "Which hole?")
+    assert r.exit_code == 0, r.stderr
+    roads = load_taxonomy(proj / "taxonomy").get("roads")
+    assert roads.question("which").value_keys() == ("a-hole-in-the-road", "a3")
+    sub = roads.question("which_a_hole_in_the_road")
+    assert sub.prompt == "Which hole?" and sub.value_keys() == ("a1", "a2")
+    assert sub.ask_when == (("which", ("a-hole-in-the-road",)),)
+    assert roads.routes[0].when == (("which", ("a-hole-in-the-road",)), ("which_a_hole_in_the_road", ("a1",)))
+    assert "# the second route, kept by hand" in (proj / "taxonomy/roads.yaml").read_text()
+    valid(proj)
+
+
+def test_nest_refusals(proj: Path):
+    refused(proj, "nest", "roads", "--answers", "a1,zz", "--label", "X", expect="has no answer 'zz'")
+    refused(proj, "nest", "roads", "--answers", "a1", "--label", "X", expect="at least two answers")
+    refused(proj, "nest", "roads", "--answers", "a1,a2,a3", "--label", "X", expect="gather every answer")
+    text = ROADS.replace("  - when: {which: a3}\n", "  - when: {which: [a2, a3]}\n").replace(
+        "  - when: {which: a2}\n    code: A2\n", "")
+    (proj / "taxonomy/roads.yaml").write_text(text)
+    refused(proj, "nest", "roads", "--answers", "a1,a2", "--label", "X", expect="names gathered and other answers")

@@ -19,7 +19,7 @@ from codekit.cli._common import (
 edit_app = typer.Typer(
     name="edit",
     help=(
-        "Edit the taxonomy folder: move, merge, split, relabel, synonym, retire, unretire, dedupe, regroup.\n\n"
+        "Edit the taxonomy folder: move, merge, split, nest, relabel, synonym, retire, unretire, dedupe, regroup.\n\n"
         "Each edit changes only the lines it must (comments, key order and layout elsewhere stay byte for byte), "
         "checks the changed categories against the catalogue and refuses (exit 2, nothing written) an edit that "
         "would add a validation finding, prints what changed and the diff, writes every file at once, and has "
@@ -123,6 +123,23 @@ def split(
     _run("split", taxonomy, catalogue=catalogue, format=format, columns=columns, dry_run=dry_run, as_json=as_json,
          category=category, codes=(codes or "").split(","), by_question=by_question, new_id=new_id, label=label,
          groups=group or ())
+
+
+@edit_app.command()
+def nest(
+    category: str = typer.Argument(..., help="The category."),
+    answers: str = typer.Option(..., "--answers", help="Comma-separated answer keys to gather."),
+    label: str = typer.Option(..., "--label", help="The new answer residents pick first."),
+    question: Optional[str] = typer.Option(None, "--question", help="The question to shorten (default: the one choosing the route)."),
+    key: Optional[str] = typer.Option(None, "--key", help="Key of the new answer (default: the label's slug)."),
+    prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt of the new dependent question."),
+    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
+) -> None:
+    """Shorten a long question: gather some of its answers under one new answer, and ask the gathered ones
+    next, as a question that depends on it. Routes follow; nothing else changes."""
+    _run("nest", taxonomy, catalogue=catalogue, format=format, columns=columns, dry_run=dry_run, as_json=as_json,
+         category=category, answers=answers.split(","), label=label, question=question, key=key, prompt=prompt)
 
 
 @edit_app.command()

@@ -46,7 +46,7 @@ from codekit.taxonomy.retired import (
 )
 
 #: The edits, for the CLI and the docs.
-EDITS = ("move", "merge", "split", "relabel", "synonym", "retire", "unretire", "dedupe", "regroup")
+EDITS = ("move", "merge", "split", "nest", "relabel", "synonym", "retire", "unretire", "dedupe", "regroup")
 
 SELECTOR_PROMPT = "Which of these best describes it?"
 
@@ -782,6 +782,82 @@ def _part(cat: PublicCategory, q: Question, answer: str) -> PublicCategory:
     return part
 
 
+def nest(taxonomy_dir: Any, category: str, answers: Iterable[str], label: str, *, question: str | None = None,
+         key: str | None = None, prompt: str | None = None, catalogue: Any = None) -> EditResult:
+    """Gather some answers of a long question under one new answer ``label``, asked next as a dependent question.
+
+    ``question`` (default: the question choosing among the routes) loses ``answers`` and gains the answer
+    ``key`` (default: the label's slug) in the first one's place; a new question ``prompt`` right after it, asked
+    only on that answer, offers the gathered answers (same keys and labels). Routes and dependent questions on
+    those answers follow. Refused: answers the question does not have, fewer than two, all of them, a route or
+    question naming gathered and other answers together."""
+    w = _Work(taxonomy_dir, catalogue)
+    cat = w.category(category)
+    q = _question(cat, question) if question else _selector(cat)
+    if q is None:
+        raise UsageError(f"category {cat.id!r} has no question choosing among its routes", path=cat.path,
+                         hint="name the question with --question")
+    if q.datatype != "singlevaluelist" or q.ask_when:
+        raise UsageError(f"question {q.key!r} is not a top-level single-choice question", path=cat.path, line=q.line)
+    picked = list(dict.fromkeys(a.strip() for a in answers if a and a.strip()))
+    unknown = [a for a in picked if a not in q.value_keys()]
+    if unknown:
+        raise UsageError(f"question {q.key!r} of {cat.id!r} has no answer {unknown[0]!r}", path=cat.path, line=q.line,
+                         hint="its answers: " + ", ".join(q.value_keys()[:20]) + (" ..." if len(q.values) > 20 else ""))
+    if len(picked) < 2:
+        raise UsageError("nest needs at least two answers to gather", hint="--answers KEY1,KEY2,...")
+    if len(picked) == len(q.values):
+        raise EditRefused(f"nest would gather every answer of {q.key!r}", path=cat.path,
+                          hint="leave some answers at the top, or relabel the question instead")
+    label = " ".join((label or "").split())
+    if not label:
+        raise UsageError("the new answer needs a label", hint="--label 'What residents read'")
+    chosen = set(picked)
+    new_key = key or _unique(slug(label), set(q.value_keys()) - chosen)
+    if new_key in set(q.value_keys()) - chosen:
+        raise UsageError(f"question {q.key!r} already has the answer {new_key!r}", path=cat.path, hint="give --key")
+    sub_key = _unique(f"{q.key}_{new_key.replace('-', '_')}", [x.key for x in cat.questions])
+    values, placed = [], False
+    for v in q.values:
+        if v.key in chosen:
+            if not placed:
+                values.append(Choice(new_key, label))
+                placed = True
+            continue
+        values.append(v)
+    sub = Question(key=sub_key, prompt=prompt or SELECTOR_PROMPT, datatype="singlevaluelist",
+                   values=tuple(v for v in q.values if v.key in chosen), ask_when=((q.key, (new_key,)),))
+
+    def regate(conds, what):
+        d = dict(conds)
+        if q.key not in d:
+            return conds
+        got = set(d[q.key])
+        if got <= chosen:
+            out = []
+            for k, v in conds:
+                out.append((k, (new_key,)) if k == q.key else (k, v))
+                if k == q.key:
+                    out.append((sub_key, tuple(v)))
+            return tuple(out)
+        if got & chosen:
+            raise EditRefused(f"{what} names gathered and other answers of {q.key!r} together", path=cat.path,
+                              hint="gather all of its answers, or none")
+        return conds
+
+    questions = []
+    for x in cat.questions:
+        if x.key == q.key:
+            questions += [dataclasses.replace(q, values=tuple(values)), sub]
+            continue
+        questions.append(dataclasses.replace(x, ask_when=regate(x.ask_when, f"question {x.key!r}")))
+    routes = tuple(dataclasses.replace(r, when=regate(r.when, f"the route to {r.target}")) for r in cat.routes)
+    w.put(dataclasses.replace(cat, questions=tuple(questions), routes=routes))
+    w.changes.append(f"{cat.id}: {len(picked)} answers of {q.key!r} gathered under {label!r} ({new_key}), asked next "
+                     f"as {sub_key!r}; {q.key!r} now has {len(values)} answers (was {len(q.values)})")
+    return w.finish("nest", check=True)
+
+
 def relabel(taxonomy_dir: Any, category: str, text: str, *, question: str | None = None,
             answer: str | None = None) -> EditResult:
     """Relabel a category, a question's prompt (``question``) or an answer (``answer``: ``QKEY=AKEY``)."""
@@ -974,5 +1050,5 @@ def dedupe(taxonomy_dir: Any, pairs: Iterable[tuple[str, str, str]], *, catalogu
     return w.finish("dedupe", check=True)
 
 
-__all__ = ["EDITS", "EditResult", "EditRefused", "move", "merge", "split", "relabel", "synonym", "regroup",
+__all__ = ["EDITS", "EditResult", "EditRefused", "move", "merge", "split", "nest", "relabel", "synonym", "regroup",
            "retire", "unretire", "dedupe", "without_routes", "with_route"]

@@ -124,7 +124,7 @@ def run_edit(edit: str, taxonomy_dir: Any, *, catalogue: Any = None, write: bool
                                  path=str(taxonomy_dir), hint="lower --min-similarity, or name a pair: CODE --into CODE")
         kwargs["pairs"] = pairs
     fn = getattr(E, edit)
-    if edit in ("move", "merge", "split", "retire", "unretire", "dedupe"):
+    if edit in ("move", "merge", "split", "nest", "retire", "unretire", "dedupe"):
         if catalogue is None:
             raise UsageError(f"`edit {edit}` changes routing, so it is checked against the catalogue",
                              hint="pass --catalogue FILE (the catalogue the taxonomy routes to)")
