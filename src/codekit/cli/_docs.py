@@ -48,11 +48,14 @@ def render_cli_reference() -> str:
         "",
     ]
     ctx = click.Context(group, info_name="codekit")
-    for name in sorted(group.list_commands(ctx)):
-        cmd = group.get_command(ctx, name)
+    todo = [(name, group.get_command(ctx, name), ctx) for name in sorted(group.list_commands(ctx))]
+    while todo:
+        name, cmd, parent = todo.pop(0)
         if cmd is None or cmd.hidden:
             continue
-        sub = click.Context(cmd, info_name=name, parent=ctx)
+        sub = click.Context(cmd, info_name=name.split()[-1], parent=parent)
+        if hasattr(cmd, "list_commands"):  # a command with subcommands (codekit edit ...): each documented after it
+            todo[:0] = [(f"{name} {n}", cmd.get_command(sub, n), sub) for n in sorted(cmd.list_commands(sub))]
         usage = " ".join(cmd.collect_usage_pieces(sub))
         lines += [f"## `codekit {name}`", "", "```", f"codekit {name} {usage}".rstrip(), "```", ""]
         doc = (cmd.help or "").strip()

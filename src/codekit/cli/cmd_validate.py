@@ -87,10 +87,11 @@ def routes(
     division, section, SLA, Closing-the-Loop level and field map, or the referral."""
     from codekit.taxonomy.load import load_taxonomy
     from codekit.taxonomy.routing import routing_table, write_routing_table
+    from codekit.taxonomy.retired import with_retired
     from codekit.validate import resolve_catalogue
 
     tax = load_taxonomy(taxonomy)
-    cat = resolve_catalogue(catalogue)
+    cat = with_retired(resolve_catalogue(catalogue), tax)
     df = routing_table(tax, cat)
     path = write_routing_table(df, out)
     summary = {"out": str(path), "rows": df.height, "categories": len(tax),

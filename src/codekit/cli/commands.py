@@ -10,3 +10,4 @@ from codekit.cli import cmd_release
 from codekit.cli import cmd_report
 from codekit.cli import cmd_signoff
 from codekit.cli import cmd_sync
+from codekit.cli import cmd_edit

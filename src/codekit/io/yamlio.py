@@ -191,3 +191,232 @@ def plain(obj: Any) -> Any:
     if isinstance(obj, list):
         return [plain(v) for v in obj]
     return obj
+
+
+# ------------------------------------------------------------------------------------------------
+# writing: the house style, and edits that keep every byte of a hand-edited file they do not change
+
+
+class Flow(dict):
+    """A mapping written on one line: ``{key: value, ...}``."""
+
+
+class FlowList(list):
+    """A list written on one line: ``[a, b]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False):  # lists indented under keys
+        return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:  # never write anchors/aliases (the loader refuses them)
+        return True
+
+
+def _repr_flow(dumper: yaml.SafeDumper, data: Flow):
+    return dumper.represent_mapping("tag:yaml.org,2002:map", list(data.items()), flow_style=True)
+
+
+def _repr_flow_list(dumper: yaml.SafeDumper, data: FlowList):
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(data), flow_style=True)
+
+
+def _repr_dict(dumper: yaml.SafeDumper, data: dict):
+    return dumper.represent_mapping("tag:yaml.org,2002:map", list(data.items()), flow_style=False)
+
+
+def _repr_str(dumper: yaml.SafeDumper, data: str):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(Flow, _repr_flow)
+_Dumper.add_representer(FlowList, _repr_flow_list)
+_Dumper.add_representer(dict, _repr_dict)
+_Dumper.add_representer(_Map, _repr_dict)
+_Dumper.add_representer(_Seq, yaml.SafeDumper.represent_list)
+_Dumper.add_representer(str, _repr_str)
+
+#: Line width of written YAML.
+WIDTH = 100
+
+
+def dump_yaml(data: Any, *, width: int = WIDTH) -> str:
+    """YAML text in the house style: keys in the given order, block style except :class:`Flow` and
+    :class:`FlowList` (one line), lists indented under their key, multi-line text as ``|`` blocks, no aliases."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=width,
+                     default_flow_style=False, indent=2)
+
+
+def patch_yaml(text: str, old: Any, new: Any, path: str | Path = "<memory>") -> str:
+    """``text`` with only the parts where ``new`` differs from ``old`` rewritten.
+
+    ``old`` is the document ``text`` holds, as plain data (dicts, lists, scalars; :class:`Flow` marks the
+    mappings written on one line); ``new`` the document wanted. Every changed mapping entry or list item is
+    re-written in the house style (:func:`dump_yaml`) in place; everything else -- comments, blank lines,
+    quoting, line breaks, key order, keys ``old`` does not mention -- is kept byte for byte. Mappings and
+    lists written in flow style (``{...}``, ``[...]``) are rewritten whole when anything in them changes.
+    The caller checks the result by parsing it (:func:`parse_yaml`).
+    """
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # the pure-Python loader: marks count characters
+    if root is None:
+        raise SchemaError("the YAML file is empty", path=str(path))
+    nl = "\r\n" if "\r\n" in text else "\n"
+    edits: list[tuple[int, int, str]] = []
+    _Patcher(text, edits).node(root, old, new)
+    out = text
+    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i), reverse=True)
+    for start, end, repl in (edits[i] for i in order):
+        if nl != "\n":
+            repl = repl.replace("\r\n", "\n").replace("\n", nl)
+        out = out[:start] + repl + out[end:]
+    return out
+
+
+def _canon(v: Any) -> str:
+    import json
+
+    return json.dumps(plain(v), sort_keys=True, ensure_ascii=False, default=str)
+
+
+class _Patcher:
+    """Collects (start, end, replacement) character splices turning ``old`` into ``new`` inside the text."""
+
+    def __init__(self, text: str, edits: list) -> None:
+        self.text = text
+        self.edits = edits
+
+    # -- positions
+    def content_end(self, node: yaml.Node) -> int:
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+            last = node.value[-1]
+            return self.content_end(last[1] if isinstance(node, yaml.MappingNode) else last)
+        e = node.end_mark.index
+        while e > node.start_mark.index and self.text[e - 1] in " \t\r\n":
+            e -= 1
+        return e
+
+    def line_start(self, i: int) -> int:
+        return self.text.rfind("\n", 0, i) + 1
+
+    def line_end(self, i: int) -> int:
+        j = self.text.find("\n", i)
+        if j < 0:
+            return len(self.text)
+        return j - 1 if j > 0 and self.text[j - 1] == "\r" else j
+
+    def after_line(self, i: int) -> int:
+        j = self.text.find("\n", i)
+        return len(self.text) if j < 0 else j + 1
+
+    def column(self, i: int) -> int:
+        return i - self.line_start(i)
+
+    def first_on_line(self, i: int) -> bool:
+        return not self.text[self.line_start(i):i].strip()
+
+    def dash(self, item: yaml.Node) -> int:
+        return self.text.rfind("-", 0, item.start_mark.index)
+
+    # -- text
+    @staticmethod
+    def at_column(fragment: str, col: int) -> str:
+        lines = fragment.rstrip("\n").split("\n")
+        pad = " " * col
+        return lines[0] + "".join("\n" + (pad + ln if ln else "") for ln in lines[1:])
+
+    def entry_text(self, key: str, value: Any, col: int) -> str:
+        return self.at_column(dump_yaml({key: value}), col)
+
+    def item_text(self, value: Any, col: int) -> str:
+        return self.at_column(dump_yaml([value]), col)
+
+    # -- the walk
+    def node(self, node: yaml.Node, old: Any, new: Any) -> None:
+        if _canon(old) == _canon(new):
+            return
+        if (isinstance(node, yaml.MappingNode) and not node.flow_style and isinstance(old, dict)
+                and isinstance(new, dict) and not isinstance(new, Flow)):
+            return self.mapping(node, old, new)
+        if (isinstance(node, yaml.SequenceNode) and not node.flow_style and isinstance(old, list)
+                and isinstance(new, list) and not isinstance(new, FlowList) and new and len(node.value) == len(old)):
+            return self.sequence(node, old, new)
+        raise _Rewrite  # the caller rewrites the whole entry or item holding this node
+
+    def mapping(self, node: yaml.MappingNode, old: dict, new: dict) -> None:
+        entries = {key_text(k.value): (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        order = list(entries)
+        for key in [k for k in old if k not in new and k in entries]:
+            self.delete_entry(node, key, entries)
+        for key, value in new.items():
+            if key in entries:
+                k_node, v_node = entries[key]
+                if key in old:
+                    try:
+                        self.node(v_node, old[key], value)
+                    except _Rewrite:
+                        self.replace_entry(k_node, v_node, key, value)
+                else:
+                    self.replace_entry(k_node, v_node, key, value)
+            elif key in old and _canon(old[key]) == _canon(value):
+                continue  # a default the text leaves out (``codekit_taxonomy: 1``): still left out
+            else:
+                before = [k for k in list(new)[: list(new).index(key)] if k in entries and (k in new)]
+                anchor = before[-1] if before else order[0]
+                k_node, v_node = entries[anchor]
+                col = self.column(k_node.start_mark.index)
+                if before:
+                    pos = self.line_end(self.content_end(v_node))
+                    self.edits.append((pos, pos, "\n" + " " * col + self.entry_text(key, value, col)))
+                else:
+                    pos = k_node.start_mark.index
+                    self.edits.append((pos, pos, self.entry_text(key, value, col) + "\n" + " " * col))
+
+    def replace_entry(self, k_node: yaml.Node, v_node: yaml.Node, key: str, value: Any) -> None:
+        start = k_node.start_mark.index
+        self.edits.append((start, self.content_end(v_node), self.entry_text(key, value, self.column(start))))
+
+    def delete_entry(self, node: yaml.MappingNode, key: str, entries: dict) -> None:
+        k_node, v_node = entries[key]
+        start = k_node.start_mark.index
+        keys = list(entries)
+        i = keys.index(key)
+        if self.first_on_line(start):
+            self.edits.append((self.line_start(start), self.after_line(self.content_end(v_node)), ""))
+        elif i + 1 < len(keys):  # "- key: v" with more keys below: the next key moves up after the dash
+            self.edits.append((start, entries[keys[i + 1]][0].start_mark.index, ""))
+        else:
+            raise _Rewrite
+
+    def sequence(self, node: yaml.SequenceNode, old: list, new: list) -> None:
+        from difflib import SequenceMatcher
+
+        items = node.value
+        sm = SequenceMatcher(None, [_canon(x) for x in old], [_canon(x) for x in new], autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag == "equal":
+                continue
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    try:
+                        self.node(items[i], old[i], new[j])
+                    except _Rewrite:
+                        d = self.dash(items[i])
+                        self.edits.append((d, self.content_end(items[i]), self.item_text(new[j], self.column(d))))
+                continue
+            for i in range(i1, i2):  # delete (or the old side of an uneven replace)
+                d = self.dash(items[i])
+                self.edits.append((self.line_start(d), self.after_line(self.content_end(items[i])), ""))
+            if j2 > j1:  # insert (or the new side)
+                col = self.column(self.dash(items[0]))
+                block = "\n".join(" " * col + self.item_text(v, col) for v in new[j1:j2])
+                if i1 < len(items):
+                    pos = self.line_start(self.dash(items[i1]))
+                    self.edits.append((pos, pos, block + "\n"))
+                else:
+                    pos = self.line_end(self.content_end(items[-1]))
+                    self.edits.append((pos, pos, "\n" + block))
+
+
+class _Rewrite(Exception):
+    """This node cannot be patched inside: rewrite the entry or item holding it."""

@@ -122,10 +122,11 @@ def working_document(taxonomy_dir: Any, catalogue: Any = None):
     from codekit.release.document import build_document
     from codekit.taxonomy import load_taxonomy
     from codekit.taxonomy.model import Taxonomy
+    from codekit.taxonomy.retired import with_retired
     from codekit.validate import resolve_catalogue
 
     tax = taxonomy_dir if isinstance(taxonomy_dir, Taxonomy) else load_taxonomy(taxonomy_dir)
-    cat = resolve_catalogue(catalogue)
+    cat = with_retired(resolve_catalogue(catalogue), tax)
     return tax, cat, build_document(tax, cat, version="0.0.0")
 
 

@@ -118,6 +118,9 @@ def build_report(
 
         step(1, description=f"loading {taxonomy}")
         taxonomy = load_taxonomy(taxonomy)
+    from codekit.taxonomy.retired import with_retired
+
+    catalogue = with_retired(catalogue, taxonomy)
     if len(taxonomy) == 0:
         raise UsageError("the taxonomy has no categories", path=str(taxonomy.source) or None)
 

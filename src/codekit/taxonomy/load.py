@@ -327,7 +327,9 @@ def load_taxonomy(directory: str | Path) -> Taxonomy:
             )
         first[c.id] = c
         cats.append(c)
-    return Taxonomy(cats, source=str(d))
+    from codekit.taxonomy.retired import load_retired
+
+    return Taxonomy(cats, source=str(d), retired=load_retired(d))
 
 
 def _id_line(c: PublicCategory) -> int:

@@ -301,6 +301,8 @@ class Taxonomy:
 
     categories: list[PublicCategory]
     source: str = ""
+    #: codes the project retires (``_retired.yaml``; :mod:`codekit.taxonomy.retired`)
+    retired: tuple = ()
 
     def __post_init__(self) -> None:
         self.categories = sorted(self.categories, key=lambda c: c.id)

@@ -11,48 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from codekit.io.yamlio import Flow, FlowList, dump_yaml
 from codekit.taxonomy.model import FORMAT_VERSION, FieldFill, PublicCategory, Question, Route
 
 
-class _Flow(dict):
-    """A mapping written on one line: ``{key: value, ...}``."""
-
-
-class _FlowList(list):
-    """A list written on one line: ``[a, b]``."""
-
-
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False):  # lists indented under keys
-        return super().increase_indent(flow, False)
-
-    def ignore_aliases(self, data: Any) -> bool:  # never write anchors/aliases (the loader refuses them)
-        return True
-
-
-def _repr_flow(dumper: yaml.SafeDumper, data: _Flow):
-    return dumper.represent_mapping("tag:yaml.org,2002:map", list(data.items()), flow_style=True)
-
-
-def _repr_flow_list(dumper: yaml.SafeDumper, data: _FlowList):
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(data), flow_style=True)
-
-
-def _repr_dict(dumper: yaml.SafeDumper, data: dict):
-    return dumper.represent_mapping("tag:yaml.org,2002:map", list(data.items()), flow_style=False)
-
-
-def _repr_str(dumper: yaml.SafeDumper, data: str):
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_Dumper.add_representer(_Flow, _repr_flow)
-_Dumper.add_representer(_FlowList, _repr_flow_list)
-_Dumper.add_representer(dict, _repr_dict)
-_Dumper.add_representer(str, _repr_str)
+_Flow, _FlowList = Flow, FlowList
 
 
 def _one_or_list(values: tuple[str, ...]) -> Any:
@@ -144,10 +107,7 @@ def category_to_dict(c: PublicCategory) -> dict:
 
 def dump_category(c: PublicCategory) -> str:
     """The YAML text of a category (deterministic)."""
-    return yaml.dump(
-        category_to_dict(c), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-        default_flow_style=False, indent=2,
-    )
+    return dump_yaml(category_to_dict(c))
 
 
 def _plain(obj: Any) -> Any:

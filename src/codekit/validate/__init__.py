@@ -44,6 +44,7 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
     from codekit.errors import UsageError
     from codekit.taxonomy.load import load_taxonomy
     from codekit.taxonomy.model import Taxonomy
+    from codekit.taxonomy.retired import with_retired
     from codekit.validate.checks import (
         collect_facts, findings_from_suite, frames, merge_findings, pick_values, unreachable_codes,
     )
@@ -53,7 +54,7 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
     if sample_limit < 1:
         raise UsageError("the sample limit must be at least 1", found=str(sample_limit))
     taxonomy = taxonomy_dir if isinstance(taxonomy_dir, Taxonomy) else load_taxonomy(taxonomy_dir)
-    cat = resolve_catalogue(catalogue)
+    cat = with_retired(resolve_catalogue(catalogue), taxonomy)
     facts = collect_facts(taxonomy, cat)
     failed = run_suite(frames(facts), sorted(cat.code_ids))
     findings = findings_from_suite(facts, failed, taxonomy, cat)
