@@ -115,10 +115,9 @@ def _scalar(v: Any) -> str:
 
 
 def _route_lines(route_dict: dict, item_col: int) -> list[str]:
-    from codekit.taxonomy.write import _Dumper
+    from codekit.io.yamlio import dump_yaml
 
-    text = yaml.dump({"routes": [route_dict]}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False, indent=2)
+    text = dump_yaml({"routes": [route_dict]})
     body = text.splitlines(True)[1:]
     shift = item_col - _indent(body[0])
     return [(" " * shift + ln) if shift > 0 else ln[-shift:] if shift < 0 else ln for ln in body]
@@ -245,7 +244,7 @@ class _File:
         self.text = self.text.replace("when: __WHEN__", "when: " + flow, 1)
 
     def append_question(self, qdict: dict) -> None:
-        from codekit.taxonomy.write import _Dumper
+        from codekit.io.yamlio import dump_yaml
 
         doc = self.doc
         if not doc.get("questions"):
@@ -255,8 +254,7 @@ class _File:
         qs = doc["questions"]
         last = qs.line_of(len(qs) - 1) - 1
         end = _block_end(lines, last)
-        text = yaml.dump({"questions": [qdict]}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                         default_flow_style=False, indent=2)
+        text = dump_yaml({"questions": [qdict]})
         body = text.splitlines(True)[1:]
         shift = _indent(lines[last]) - _indent(body[0])
         body = [(" " * shift + ln) if shift > 0 else ln[-shift:] if shift < 0 else ln for ln in body]
@@ -268,12 +266,11 @@ class _File:
         self._set(lines[:s] + _route_lines(route_dict, _indent(lines[s])) + lines[e:])
 
     def insert_question_before_routes(self, qdict: dict) -> None:
-        from codekit.taxonomy.write import _Dumper
+        from codekit.io.yamlio import dump_yaml
 
         lines = self.lines()
         start = self.doc.line_of("routes") - 1
-        text = yaml.dump({"questions": [qdict]}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                         default_flow_style=False, indent=2)
+        text = dump_yaml({"questions": [qdict]})
         self._set(lines[:start] + text.splitlines(True) + lines[start:])
 
 
@@ -342,9 +339,9 @@ def _route_for(code: ServiceCode, cat, when: dict, sibling_code: str | None, old
                    if k in sib_fields and any(_field_sig(f) == _field_sig(sib_fields[k]) for f in code.fields)}
         if dropped:
             d["dropped"] = dropped
-    from codekit.taxonomy.write import _Flow
+    from codekit.io.yamlio import Flow
 
-    d["when"] = _Flow(when)
+    d["when"] = Flow(when)
     return d
 
 
@@ -624,9 +621,9 @@ def _complete_routes(f: "_File", codes: set[str], new: Catalogue, new_values: di
 
 
 def _flow(**kw):
-    from codekit.taxonomy.write import _Flow
+    from codekit.io.yamlio import Flow
 
-    return _Flow(kw)
+    return Flow(kw)
 
 
 def _append_tombstones(text: str, entries: list[dict[str, str]]) -> str:
