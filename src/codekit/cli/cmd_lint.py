@@ -67,7 +67,7 @@ def render(report, show: int = 50) -> None:
                       Text(where), Text(f.message), Text(f.hint or ""))
         out.print(t)
         if len(order) > show:
-            out.print(f"... and {len(order) - show} more (--show N, or --json)", markup=False)
+            out.print(f"... and {len(order) - show} more (`codekit lint --show N` lists more, --json all)", markup=False)
     counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
     line = f"{report.summary()}" + (f"; by type: {counts}" if counts else "")
     if report.ok:

@@ -37,7 +37,7 @@ def resolve_catalogue(catalogue: Any):
             from codekit.sample import sample_catalogue
         except ImportError:
             raise UsageError("the bundled sample city is not available",
-                             hint="pass --catalogue PATH") from None
+                             hint="name a catalogue file") from None
         return sample_catalogue(seed=311)
     from codekit.io.catalogue import load_catalogue
 
