@@ -110,6 +110,12 @@ def test_inside_a_project_commands_need_no_catalogue(city):
     assert r.exit_code == 0, r.stderr
     r = run_cli("diff", str(city / "dist" / "1.0.0"), str(city / "taxonomy"), "--output", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["changes"] == []
+    # releases need no catalogue: outside the project, diff and preview of releases still work
+    os.chdir(city.parent)
+    (city / "codekit.toml").unlink()
+    r = run_cli("diff", str(city / "dist" / "1.0.0"), str(city / "dist" / "1.0.0"), "--output", "json")
+    assert r.exit_code == 0, r.stderr
+    assert run_cli("preview", str(city / "dist" / "1.0.0"), "--out", str(city / "q.html")).exit_code == 0
 
 
 def test_explicit_flags_override_the_project(city):

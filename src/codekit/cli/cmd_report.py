@@ -16,8 +16,8 @@ from codekit.cli._common import (
 @app.command()
 def report(
     taxonomy: Optional[Path] = typer.Argument(
-        None, help="The taxonomy folder (one YAML per public category). Omit it to report on a draft "
-        "proposed in memory by `codekit propose`.", show_default=False,
+        None, help="The taxonomy folder (one YAML per public category). Default: the project's taxonomy "
+        "folder when it exists, else a draft proposed in memory by `codekit propose`.", show_default=False,
     ),
     catalogue: Optional[Path] = CATALOGUE_OPTION,
     errors: Optional[Path] = typer.Option(
