@@ -237,3 +237,23 @@ def test_changes_against_a_curated_taxonomy():
         {"code": "D", "from": "bins", "to": "roads", "new_category": False},
     ]
     assert ch["codes_new"] == ["F"] and ch["codes_not_proposed"] == ["E"]
+
+
+def test_a_project_without_its_taxonomy_says_how_to_start_it(city):
+    shutil.rmtree(city / "taxonomy")
+    assert run_cli("init", "--catalogue", "catalogue.yaml").exit_code == 0
+    for cmd in ("lint", "validate", "release"):
+        r = run_cli(cmd)
+        assert r.exit_code == 2
+        assert r.stderr == (f"Error: {city / 'taxonomy'}: the project's taxonomy folder does not exist yet. Start it "
+                            f"from a proposal with `codekit propose --start`, or fix [taxonomy] folder in "
+                            f"{city / 'codekit.toml'}\n")
+
+
+def test_init_stores_far_away_paths_absolute(city, tmp_path_factory):
+    from codekit.project import _rel
+
+    assert _rel("/opt/data/x.csv", city) == "/opt/data/x.csv"
+    assert _rel(city / "data" / "x.csv", city) == "data/x.csv"
+    assert _rel(city.parent / "x.csv", city) == "../x.csv"
+    assert _rel("sample:311", city) == "sample:311"

@@ -230,8 +230,11 @@ def _rel(target: str | Path, root: Path) -> str:
     if is_sample(str(target)):
         return str(target)
     a = Path(os.path.abspath(t))
+    base = Path(os.path.abspath(root))
     try:
-        return Path(os.path.relpath(a, os.path.abspath(root))).as_posix()
+        if os.path.commonpath([a, base]) == a.anchor:  # nothing in common but the root: absolute reads better
+            return a.as_posix()
+        return Path(os.path.relpath(a, base)).as_posix()
     except ValueError:  # another drive
         return a.as_posix()
 

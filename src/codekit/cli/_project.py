@@ -128,7 +128,15 @@ def taxonomy_folder(taxonomy: Path | None) -> Path:
     if taxonomy is not None:
         return taxonomy
     proj = current_project()
-    return proj.taxonomy if proj is not None else Path("taxonomy")
+    if proj is None:
+        return Path("taxonomy")
+    if not proj.taxonomy.exists():
+        from codekit.errors import InputError
+
+        raise InputError("the project's taxonomy folder does not exist yet", path=proj.taxonomy,
+                         hint=f"start it from a proposal with `codekit propose --start`, or fix [taxonomy] folder "
+                              f"in {proj.path}")
+    return proj.taxonomy
 
 
 def release_out(out: Path | None) -> Path:
