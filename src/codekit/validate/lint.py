@@ -193,7 +193,8 @@ def _vocab(catalogue: Any, allow: Iterable[str]) -> _Vocab:
         return _Vocab(allow=allow_l)
     codes, prefixes, caps, plain, divisions = set(), set(), set(), set(), set()
     for c in catalogue:
-        codes.add(str(c.code).lower())
+        if re.search(r"[0-9_\-]", str(c.code)):  # a code that is a plain word ("INSECTS") is not jargon by itself
+            codes.add(str(c.code).lower())
         m = re.match(r"([A-Za-z]{2,})[-_ ]?\d", str(c.code))
         if m:
             prefixes.add(m.group(1).lower())
