@@ -197,3 +197,24 @@ def test_the_raw_toronto_draft_fails_lint_and_release(real_dir, tmp_path):
     assert r.exit_code == 1
     assert r.stderr.startswith(f"Error: {tmp_path / 'draft'}: the taxonomy is not ready to publish: ")
     assert "group-draft" in r.stderr and not (tmp_path / "dist").exists()
+
+
+def test_jargon_rules_in_isolation():
+    from codekit.model import Catalogue, ServiceCode
+    from codekit.validate.lint import _vocab, internal_name, jargon
+
+    cat = Catalogue([ServiceCode("INSECTS", "Insects"), ServiceCode("TSO-CMP04", "Unknown - TSO-CMP04"),
+                     ServiceCode("RD-0101", "Road - Pot hole OUT", division="Transportation Services"),
+                     ServiceCode("RD-0102", "Light out")])
+    v = _vocab(cat, ["TTC"])
+    assert jargon("Insects", v) == []                     # a code that is a plain word
+    assert jargon("Light out", v) == []                   # OUT is also written in lower case: a plain word
+    assert jargon("Tso pickup", v) == ["abbreviation 'Tso' (the catalogue writes it in capitals only)"]
+    assert jargon("Call about tso-cmp04", v) == ["service code 'tso-cmp04'"]
+    assert jargon("Rd 0101 damage", v) == ["code prefix 'Rd'"]
+    assert jargon("Bldg permit", v) == ["abbreviation 'Bldg'"]
+    assert jargon("TTC stop and TV", v) == []             # allowed word; plain capitals
+    assert jargon("Ask Transportation Services", v) == ["names the division 'Transportation Services'"]
+    assert internal_name("Res - Garbage", v) == ["internal separator '-'"]
+    assert internal_name("SW_BIN", v)[0] == "internal separator '_'"
+    assert internal_name("Garbage bin", v) == []

@@ -220,6 +220,10 @@ def jargon(text: str, vocab: _Vocab) -> list[str]:
         if a not in PLAIN_CAPS and a.lower() not in vocab.allow:
             reasons.append(f"acronym {a!r}")
     seen = {a.lower() for a in _CAPS.findall(text or "")}
+    for tok in re.findall(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+", text or ""):  # whole codes: "TSO-CMP04"
+        if tok.lower() in vocab.codes:
+            reasons.append(f"service code {tok!r}")
+            seen.update(t.lower() for t in _TOKEN.findall(tok))
     for tok in _TOKEN.findall(text or ""):
         low = tok.lower()
         if low in seen or low in vocab.allow or tok.isdigit():
