@@ -9,6 +9,9 @@ or the working folder and its parents) is the CLI's job: the library never looks
 ``sample:SEED`` (e.g. ``sample:311``) is a pseudo-path naming the bundled sample city, as catalogue or
 as error log (its generated log); the repository's own ``codekit.toml`` uses it. See docs/project.md.
 
+Layering: after ``validate/`` (it checks ``[lint]`` against the lint's finding types and builds its
+options); only the CLI imports it.
+
 Read with the standard library's ``tomllib``; written from a small template (values quoted as TOML
 basic strings with :func:`json.dumps`, which TOML accepts), so no TOML writer is needed.
 """

@@ -96,21 +96,20 @@ def propose(
             constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
             **extra,
         )
-        written = []
+        n_written = 0
         started = None
         if into_project:
             from codekit.propose.start import start_taxonomy
 
             advance(1, description=f"writing into {proj.taxonomy}")
             started = start_taxonomy(result, proj.taxonomy, drafts_dir=proj.root / "drafts",
-                                     inputs=[catalogue, errors, constraints])
-            out = Path(started["folder"])
-            written = [None] * started["n_files"]
+                                     inputs=[catalogue or proj.catalogue, errors or proj.errors, constraints])
+            out, n_written = Path(started["folder"]), started["n_files"]
         elif out is not None:
             advance(1, description=f"writing {out}")
-            written = write_draft(result, out, force=force, inputs=[catalogue, errors, constraints])
+            n_written = len(write_draft(result, out, force=force, inputs=[catalogue, errors, constraints]))
     data = result.to_dict()
-    data["written"] = {"folder": str(out) if out is not None else None, "n_files": len(written)}
+    data["written"] = {"folder": str(out) if out is not None else None, "n_files": n_written}
     if started is not None:
         data["written"].update({"started": started["started"], "changes": started["changes"]})
     if as_json:
