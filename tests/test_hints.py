@@ -202,3 +202,24 @@ def test_the_walk_finds_hints():
     mentioned = {o for tree in TREES.values() for s in strings(tree) for o in OPTION.findall(s)}
     assert {"--format", "--columns", "--definitions", "--catalogue", "--sample", "--errors"} <= mentioned
     assert NOT_REACHED.keys() <= {(m, o) for m, t in TREES.items() for s in strings(t) for o in OPTION.findall(s)}
+
+
+def test_help_texts_name_only_the_commands_own_options():
+    import click
+    import typer.main
+
+    from codekit.cli import app
+
+    cmds = commands()
+    cli = typer.main.get_command(app)
+    problems = []
+    for name, cmd in cli.commands.items():
+        if isinstance(cmd, click.Group):
+            continue
+        texts = [cmd.help or ""] + [getattr(p, "help", None) or "" for p in cmd.params]
+        for s in texts:
+            s, bad = spans(s, cmds)
+            problems += [f"codekit {name} help: {b}" for b in bad]
+            for o in set(OPTION.findall(s)) - FOREIGN - cmds[name][2]:
+                problems.append(f"codekit {name} help says {o!r}: {s[:80]!r}")
+    assert not problems, "\n".join(problems)
