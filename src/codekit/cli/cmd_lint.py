@@ -8,8 +8,7 @@ from typing import Optional
 import typer
 
 from codekit.cli._common import (
-    CATALOGUE_OPTION, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
-    app, console, emit_json,
+    COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION, app, console, emit_json,
 )
 
 
