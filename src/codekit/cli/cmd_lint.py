@@ -48,6 +48,20 @@ def lint(
     raise typer.Exit(report.exit_code)
 
 
+def _where(f) -> str:
+    import os
+
+    if not f.file:
+        return ""
+    path = f.file
+    try:
+        rel = os.path.relpath(path)
+        path = rel if not rel.startswith("..") else path
+    except ValueError:
+        pass
+    return f"{path}:{f.line}" if f.line else path
+
+
 def render(report, show: int = 50) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -55,21 +69,30 @@ def render(report, show: int = 50) -> None:
     out = console()
     out.print(f"{report.taxonomy}: {report.categories} categories; "
               + (f"catalogue {report.catalogue}" if report.catalogue else "no catalogue"), markup=False)
+    if report.findings:
+        by_type: dict[tuple[str, str], list] = {}
+        for f in report.findings:
+            by_type.setdefault((f.type, f.severity), []).append(f)
+        t = Table(title="Findings by type", title_justify="left")
+        for col in ("type", "severity", "n", "what to do"):
+            t.add_column(col, justify="right" if col == "n" else "left", overflow="fold")
+        for (type_, sev), items in sorted(by_type.items(), key=lambda kv: (kv[0][1] != "error", -len(kv[1]), kv[0])):
+            t.add_row(Text(type_), Text(sev, style="red" if sev == "error" else "yellow"), str(len(items)),
+                      Text(items[0].hint or ""))
+        out.print(t)
     if report.findings and show:
         t = Table(show_lines=False)
-        for col in ("severity", "type", "where", "message", "hint"):
+        for col in ("severity", "type", "where", "message"):
             t.add_column(col, overflow="fold")
         order = sorted(report.findings, key=lambda f: (f.severity != "error", f.sort_key()))
         for f in order[:show]:
-            where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
             t.add_row(Text(f.severity, style="red" if f.severity == "error" else "yellow"), Text(f.type),
-                      Text(where), Text(f.message), Text(f.hint or ""))
+                      Text(_where(f)), Text(f.message))
         out.print(t)
         if len(order) > show:
             out.print(f"... and {len(order) - show} more (`codekit lint --show N` lists more, --json all)", markup=False)
-    counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
-    line = f"{report.summary()}" + (f"; by type: {counts}" if counts else "")
     if report.ok:
-        out.print(Text(("Ready to publish: " if not report.warnings else "No errors: ") + line, style="green"))
+        out.print(Text(("Ready to publish: " if not report.warnings else "No errors: ") + report.summary(),
+                       style="green"))
     else:
-        out.print(Text("Not ready to publish: " + line, style="red"))
+        out.print(Text("Not ready to publish: " + report.summary(), style="red"))
