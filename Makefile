@@ -22,14 +22,16 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 # The main job, end to end on the bundled sample city: make the city, profile it, propose categories,
-# validate the curated taxonomy/, release it, report on it, and sync a copy of it with the city's next code
-# inventory (everything lands in $(OUT)/).
+# validate and lint the curated taxonomy/, release it, report on it, and sync a copy of it with the city's next
+# code inventory (everything lands in $(OUT)/).
+# `make release` and .ci/release-check.sh use the repository's codekit.toml (catalogue = "sample:311").
 demo: $(STAMP)
 	rm -rf $(OUT)
 	$(BIN)/codekit sample --out $(OUT)/sample --events 1000000
 	$(BIN)/codekit profile $(OUT)/sample/catalogue.yaml --errors $(OUT)/sample/errors.parquet --top 10
 	$(BIN)/codekit propose $(OUT)/sample/catalogue.yaml --errors $(OUT)/sample/errors.parquet --against extra.family --out $(OUT)/proposal
 	$(BIN)/codekit validate taxonomy --catalogue $(OUT)/sample/catalogue.yaml
+	$(BIN)/codekit lint taxonomy --catalogue $(OUT)/sample/catalogue.yaml --show 0
 	$(BIN)/codekit release taxonomy --catalogue $(OUT)/sample/catalogue.yaml --out $(OUT)/dist --source-revision "$$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 	$(BIN)/codekit report taxonomy --catalogue $(OUT)/sample/catalogue.yaml --errors $(OUT)/sample/errors.parquet --out $(OUT)/report.html --markdown $(OUT)/report.md
 	$(BIN)/codekit preview "$$(ls -d $(OUT)/dist/*/ | head -n 1)" --out $(OUT)/preview.html

@@ -8,7 +8,7 @@
 #   CODEKIT   codekit command           (default .venv/bin/codekit)
 #   PYTHON    python of the venv        (default .venv/bin/python)
 #   TAXONOMY  taxonomy folder           (default taxonomy)
-#   CATALOGUE catalogue file            (default: the bundled sample city)
+#   CATALOGUE catalogue file            (default: the repository's codekit.toml: sample:311, the sample city)
 #   OUT       where the report goes     (default build/release-check)
 #   BASELINE  release to diff against   (default: newest tests/golden/bundled-v*/, else newest tests/golden/v*/)
 #   FAIL_ON   major|minor: fail when the diff against the baseline is that breaking (default: report only)

@@ -83,5 +83,5 @@ def test_cli_needs_a_log_with_a_catalogue(tmp_path):
     cat, _ = write_small(tmp_path)
     r = run_cli("confusion", cat)
     assert r.exit_code == 2
-    assert r.stderr == ("Error: codekit confusion needs an error log. Pass --errors LOG (or no catalogue for the "
-                        "sample city)\n")
+    assert r.stderr == ("Error: codekit confusion needs an error log. Pass --errors LOG (or name errors in the "
+                        "project's [inputs]; --sample has its own)\n")

@@ -157,8 +157,9 @@ def test_formula_cells_are_neutralised_in_csv(tmp_path):
     tax, cat = copy_inputs(tmp_path)
     edit(cat, "name: Road - Pot hole", "name: '=HYPERLINK(\"http://evil\",\"x\")'")
     edit(tax / "pothole.yaml", "label: Pothole", "label: '@SUM(A1:A9)'")
-    assert release(tmp_path / "dist", taxonomy=tax, catalogue=cat).exit_code == 0
-    text = (tmp_path / "dist" / "1.0.0" / "routing.csv").read_text(encoding="utf-8")
+    # a formula for a label is also a lint error (label-jargon): only a draft is built, and it is neutralised too
+    assert release(tmp_path / "dist", "--pre-release", taxonomy=tax, catalogue=cat).exit_code == 0
+    text = (tmp_path / "dist" / "1.0.0-draft.1" / "routing.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text and "'@SUM(A1:A9)" in text
     import csv
 

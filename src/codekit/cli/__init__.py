@@ -7,6 +7,8 @@ Each command lives in its own module and registers itself on the shared ``app``.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -25,9 +27,14 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", metavar="", callback=_version, is_eager=True, help="Print the version and exit."),
     debug: bool = typer.Option(False, "--debug", metavar="", help="Show full tracebacks on errors."),
+    project: Optional[Path] = typer.Option(
+        None, "--project", envvar="CODEKIT_PROJECT", show_envvar=True,
+        help="The project file (codekit.toml). Default: codekit.toml in the working folder or a folder above.",
+    ),
 ) -> None:
     """codekit: service-code taxonomy and intake simplification for a city's 311."""
     STATE["debug"] = debug
+    STATE["project"] = project
 
 
 # Command modules register themselves on `app` when imported.

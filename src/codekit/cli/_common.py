@@ -88,8 +88,15 @@ def progress(description: str, total: float | None = None, enabled: bool = True)
 CATALOGUE_ARG = typer.Argument(
     None,
     help="Catalogue file (codekit CSV/Parquet/YAML, Open311 JSON/XML, Toronto CSV, request rows). "
-    "Omit it to use the bundled sample city.",
+    "Default: the project's (codekit.toml); --sample for the bundled sample city.",
     show_default=False,
+)
+CATALOGUE_OPTION = typer.Option(
+    None, "--catalogue", "-c",
+    help="The service-code catalogue (any format in `codekit formats`). Default: the project's (codekit.toml).",
+)
+SAMPLE_OPTION = typer.Option(
+    False, "--sample", metavar="", help="Use the bundled sample city (and its generated error log) as the input.",
 )
 FORMAT_OPTION = typer.Option(None, "--format", "-f", help="Input format; detected when omitted (see `codekit formats`).")
 DEFINITIONS_OPTION = typer.Option(
@@ -99,7 +106,7 @@ COLUMNS_OPTION = typer.Option(
     None, "--columns", help="For request rows of other cities: a preset (nyc, sf) or role=Column,... (name=A+B joins columns)."
 )
 PRESET_OPTION = COLUMNS_OPTION  # older name, kept for commands that still use it
-SEED_OPTION = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given).")
+SEED_OPTION = typer.Option(311, "--seed", help="Seed of the bundled sample city (with --sample).")
 
 
 def load_inputs(
@@ -113,35 +120,37 @@ def load_inputs(
     seed: int = 311,
     sample_events: int = 1_000_000,
     advance=None,
+    sample: bool = False,
+    how: str | None = None,
 ):
-    """Load (catalogue, error log or None) for a command; the sample city when no catalogue is given."""
+    """Load (catalogue, error log or None) for a command: the explicit inputs, else the project's
+    (codekit.toml), else an error (exit 2). The sample city only with ``sample`` or ``sample:SEED``."""
+    from codekit.cli._project import CATALOGUE_ARGUMENT, load_catalogue_of, resolve_inputs
+    from codekit.project import is_sample, sample_seed
+
     step = advance or (lambda *a, **k: None)
-    if catalogue_path is None:
+    inputs = resolve_inputs(catalogue_path, errors_path, format=format, columns=columns or preset,
+                            definitions=definitions, sample=sample, seed=seed)
+    cat_spec, log_spec = inputs.catalogue, inputs.errors
+    if is_sample(str(log_spec)) and not is_sample(str(cat_spec)):
+        from codekit.errors import UsageError
+
+        raise UsageError("the sample city's error log goes with the sample city only", found=str(cat_spec),
+                         hint="name the catalogue's own error log with --errors")
+    if is_sample(str(cat_spec)) and is_sample(str(log_spec)):
         from codekit.io.errorlog import ErrorLog
         from codekit.sample import generate_sample
 
-        step(1, description=f"generating the sample city (seed {seed})")
-        if errors_path is not None:
-            from codekit.sample import sample_catalogue
-            from codekit.io.errorlog import scan_error_log
-
-            return sample_catalogue(seed=seed), scan_error_log(errors_path)
-        city = generate_sample(seed=seed, n_events=sample_events)
-        return city.catalogue, ErrorLog.from_frame(city.events, source=f"sample city (seed {seed})")
-    from codekit.io.catalogue import load_catalogue
-
-    step(1, description=f"loading {catalogue_path}")
-    kwargs = {"definitions": tuple(definitions or ())}
-    columns = columns or preset
-    if columns:
-        from codekit.io.rows import RowColumns
-
-        kwargs["columns"] = RowColumns.parse(columns)
-    catalogue = load_catalogue(catalogue_path, format=format, **kwargs)
+        s = sample_seed(str(cat_spec))
+        step(1, description=f"generating the sample city (seed {s})")
+        city = generate_sample(seed=s, n_events=sample_events)
+        return city.catalogue, ErrorLog.from_frame(city.events, source=f"sample city (seed {s})")
+    step(1, description=f"loading {cat_spec}")
+    catalogue = load_catalogue_of(inputs, how=how or CATALOGUE_ARGUMENT)
     log = None
-    if errors_path is not None:
+    if log_spec is not None:
         from codekit.io.errorlog import scan_error_log
 
-        step(1, description=f"reading {errors_path}")
-        log = scan_error_log(errors_path)
+        step(1, description=f"reading {log_spec}")
+        log = scan_error_log(log_spec)
     return catalogue, log

@@ -12,7 +12,7 @@ from codekit.cli._common import JSON_OPTION, app, console, emit_json, err_consol
 
 @app.command()
 def formats(as_json: bool = JSON_OPTION) -> None:
-    """List the catalogue formats codekit reads (names for --format)."""
+    """List the catalogue formats codekit reads: the names `codekit validate --format` and every other command reading a catalogue take."""
     from codekit.io.catalogue import FORMATS
 
     if as_json:

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from codekit.cli._common import (
-    CATALOGUE_ARG, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, COLUMNS_OPTION, SEED_OPTION,
+    CATALOGUE_ARG, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, COLUMNS_OPTION, SAMPLE_OPTION, SEED_OPTION,
     app, console, emit_json, load_inputs, progress,
 )
 
@@ -22,6 +22,7 @@ def profile(
     columns: Optional[str] = COLUMNS_OPTION,
     top: int = typer.Option(15, "--top", min=0, help="How many confused pairs and near-duplicates to list."),
     seed: int = SEED_OPTION,
+    sample: bool = SAMPLE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Profile a catalogue: per division and section the code count, volume, error rate by kind,
@@ -30,7 +31,8 @@ def profile(
 
     with progress("profiling", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(
-            catalogue, errors, format=format, definitions=definitions, columns=columns, seed=seed, advance=advance
+            catalogue, errors, format=format, definitions=definitions, columns=columns, seed=seed, advance=advance,
+            sample=sample,
         )
         result = run_profile(cat, log, top=top, progress=advance)
     if as_json:

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from codekit.cli._common import (
-    CATALOGUE_ARG, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION,
+    CATALOGUE_ARG, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
     app, console, emit_json, err_console, load_inputs, progress,
 )
 
@@ -49,35 +49,69 @@ def propose(
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
     force: bool = typer.Option(False, "--force", metavar="", help="Replace a non-empty --out folder."),
+    start: bool = typer.Option(
+        False, "--start", metavar="",
+        help="In a project: write the proposal as the project's taxonomy if it has none yet; once it has, write "
+        "it as the next draft in drafts/ and say what it would change (the curated taxonomy is never overwritten).",
+    ),
+    sample: bool = SAMPLE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Propose public categories: cluster codes that residents mix up or that say the same thing,
     with a suggested label, the members and why they are together; print the metrics and, with
-    --out, write a draft taxonomy/ to edit."""
+    --out, write a draft taxonomy/ to edit (--start, or --out naming the project's taxonomy folder:
+    start the project's taxonomy, or write a new draft beside it)."""
     from codekit.propose.constraints import load_constraints
     from codekit.propose.draft import write_draft
     from codekit.propose.proposal import propose as run_propose
     from codekit.propose.signals import Weights
 
+    import inspect
+
+    from codekit.cli._project import current_project
+    from codekit.errors import UsageError
+
     weights = Weights.parse(weight)
     cons = load_constraints(constraints) if constraints else None
-    if out is not None:
+    proj = current_project()
+    if start and proj is None:
+        raise UsageError("--start writes a project's taxonomy, and there is no project file (codekit.toml) here",
+                         hint="make one with `codekit init --catalogue FILE`, or write a draft with --out FOLDER")
+    if start and out is not None and proj is not None and out.resolve() != proj.taxonomy.resolve():
+        raise UsageError("--start writes the project's taxonomy folder; --out names another folder",
+                         found=str(out), expected=str(proj.taxonomy), hint="give one of them")
+    into_project = proj is not None and (start or (out is not None and out.resolve() == proj.taxonomy.resolve()))
+    if out is not None and not into_project:
         from codekit.io.files import check_new_folder
 
         check_new_folder(out, replace=force, inputs=[catalogue, errors, constraints])
+    extra = {}
+    if proj is not None and "max_answers" in inspect.signature(run_propose).parameters:
+        extra["max_answers"] = proj.max_answers  # question trees (when propose builds them)
     with progress("proposing", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
-                               seed=seed, advance=advance)
+                               seed=seed, advance=advance, sample=sample)
         result = run_propose(
             cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
             constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
+            **extra,
         )
-        written = []
-        if out is not None:
+        n_written = 0
+        started = None
+        if into_project:
+            from codekit.propose.start import start_taxonomy
+
+            advance(1, description=f"writing into {proj.taxonomy}")
+            started = start_taxonomy(result, proj.taxonomy, drafts_dir=proj.root / "drafts",
+                                     inputs=[catalogue or proj.catalogue, errors or proj.errors, constraints])
+            out, n_written = Path(started["folder"]), started["n_files"]
+        elif out is not None:
             advance(1, description=f"writing {out}")
-            written = write_draft(result, out, force=force, inputs=[catalogue, errors, constraints])
+            n_written = len(write_draft(result, out, force=force, inputs=[catalogue, errors, constraints]))
     data = result.to_dict()
-    data["written"] = {"folder": str(out) if out is not None else None, "n_files": len(written)}
+    data["written"] = {"folder": str(out) if out is not None else None, "n_files": n_written}
+    if started is not None:
+        data["written"].update({"started": started["started"], "changes": started["changes"]})
     if as_json:
         emit_json(data)
         return
@@ -136,8 +170,24 @@ def render(data: dict) -> None:
     err = err_console()
     for w in data["warnings"]:
         err.print(f"[yellow]warning:[/yellow] {w}")
-    if data["written"]["folder"]:
-        out.print(f"wrote {data['written']['n_files']} category files to {data['written']['folder']}")
+    w = data["written"]
+    if w["folder"]:
+        out.print(f"wrote {w['n_files']} category files to {w['folder']}", markup=False)
+    if w.get("started") is True:
+        out.print("started the project's taxonomy from this proposal", markup=False)
+    elif w.get("started") is False:
+        ch = w["changes"]
+        c = ch["counts"]
+        out.print(
+            f"the project's taxonomy already has categories: left as it is; this proposal is a new draft. "
+            f"Against it: {c['categories_added']} categories added, {c['categories_removed']} removed, "
+            f"{c['codes_moved']} codes moved, {c['codes_new']} new codes, {c['codes_not_proposed']} codes not proposed",
+            markup=False,
+        )
+        for mv in ch["codes_moved"][:20]:
+            out.print(f"  move {mv['code']}: {mv['from']} -> {mv['to']}", markup=False)
+        if len(ch["codes_moved"]) > 20:
+            out.print(f"  ... and {len(ch['codes_moved']) - 20} more (see --json)", markup=False)
 
 
 @app.command()
@@ -147,10 +197,11 @@ def confusion(
     graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the graph as GraphML here."),
     graph_json: Optional[Path] = typer.Option(None, "--graph-json", help="Write the graph as JSON here."),
     top: int = typer.Option(15, "--top", min=0, help="How many confused pairs and codes to list."),
-    seed: int = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given)."),
+    seed: int = typer.Option(311, "--seed", help="Seed of the bundled sample city (with --sample)."),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The confusion graph from the error log: which codes are re-coded or transferred to which,
@@ -158,11 +209,12 @@ def confusion(
     from codekit.analyse.confusion import confusion_report
     from codekit.errors import UsageError
 
-    if catalogue is not None and errors is None:
-        raise UsageError("codekit confusion needs an error log", hint="pass --errors LOG (or no catalogue for the sample city)")
     with progress("building the confusion graph", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
-                               seed=seed, advance=advance)
+                               seed=seed, advance=advance, sample=sample)
+        if log is None:
+            raise UsageError("codekit confusion needs an error log",
+                             hint="pass --errors LOG (or name errors in the project's [inputs]; --sample has its own)")
         result = confusion_report(log, cat, top=top, graphml=graphml, json_path=graph_json)
     if as_json:
         emit_json(result)

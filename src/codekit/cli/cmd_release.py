@@ -8,7 +8,10 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
+from codekit.cli._common import (
+    CATALOGUE_OPTION, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
+    app, console, emit_json, progress,
+)
 from codekit.cli._project import PROJECT_OPTION
 
 _OUTPUTS = ("table", "markdown", "html", "json", "tdf")
@@ -16,12 +19,19 @@ _OUTPUTS = ("table", "markdown", "html", "json", "tdf")
 
 @app.command()
 def release(
-    taxonomy: Path = typer.Argument(Path("taxonomy"), help="The taxonomy folder (one YAML file per public category)."),
-    catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", "-c",
-        help="The service-code catalogue (any format codekit reads). Default: the bundled sample city.",
+    taxonomy: Optional[Path] = typer.Argument(
+        None, help="The taxonomy folder (one YAML file per public category). Default: the project's, else taxonomy.",
+        show_default=False,
     ),
-    out: Path = typer.Option(Path("dist"), "--out", "-o", help="Output folder; the release goes to OUT/VERSION/."),
+    catalogue: Optional[Path] = CATALOGUE_OPTION,
+    format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Output folder; the release goes to OUT/VERSION/. Default: the project's, else dist.",
+        show_default=False,
+    ),
     version: Optional[str] = typer.Option(
         None, "--version", help="X.Y.Z. Default: computed from the diff against the latest release in OUT (first: 1.0.0).",
     ),
@@ -29,24 +39,34 @@ def release(
     built_at: Optional[str] = typer.Option(
         None, "--built-at", help="Build time (ISO 8601) for the metadata; left out unless given, so builds reproduce.",
     ),
+    prerelease: bool = typer.Option(
+        False, "--pre-release", "--draft", metavar="",
+        help="Build a draft (X.Y.Z-draft.N, status draft in catalogue.json) even with lint errors: not for publication.",
+    ),
     project: Optional[Path] = PROJECT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Build a release: catalogue.json, Open311 JSON/XML, routing table CSV/Parquet, status.json,
     SKOS Turtle, CHANGELOG.md and manifest.json, in OUT/VERSION/.
 
-    The taxonomy is validated first: with findings nothing is written (exit 1). When the project file
-    names division reviewers, every division a change touches must have approved it (`codekit approve`),
-    unless the project's [signoff] policy exempts that level: otherwise nothing is written (exit 1).
-    A published version is never overwritten, and a corrupted previous release is refused (exit 2)."""
-    from codekit.cli._project import project_signoff
-    from codekit.release.build import ReleaseRefused, build_release
+    The taxonomy is validated first: with findings nothing is written (exit 1). Then it is linted
+    (`codekit lint`): with lint errors nothing is written (exit 1) unless --pre-release asks for a
+    draft. When the project file names division reviewers, every division a change touches must have
+    approved it (`codekit approve`), unless the project's [signoff] policy exempts that level: otherwise
+    nothing is written (exit 1). A published version is never overwritten, and a corrupted previous
+    release is refused (exit 2)."""
+    from codekit.cli._project import catalogue_loader, current_project, project_signoff, release_out, taxonomy_folder
+    from codekit.project import lint_options
+    from codekit.release.build import LintRefused, ReleaseRefused, build_release
 
     signoff = project_signoff(project)
+    cat = catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions, sample=sample)
+    taxonomy, out = taxonomy_folder(taxonomy), release_out(out)
     try:
         with progress("building the release", total=None, enabled=not as_json):
-            result = build_release(taxonomy, catalogue, out, version=version, source_revision=source_revision,
-                                   built_at=built_at, signoff=signoff)
+            result = build_release(taxonomy, cat(), out, version=version, source_revision=source_revision,
+                                   built_at=built_at, signoff=signoff, lint_options=lint_options(current_project()),
+                                   prerelease=prerelease)
     except ReleaseRefused as e:
         if as_json:
             emit_json({"released": False, "error": str(e), "validation": e.report.to_dict()})
@@ -56,11 +76,21 @@ def release(
             render(e.report)
             sys.stderr.write(f"Error: {e}\n")
         raise typer.Exit(1) from None
+    except LintRefused as e:
+        if as_json:
+            emit_json({"released": False, "error": str(e), "lint": e.report.to_dict()})
+        else:
+            from codekit.cli.cmd_lint import render as render_lint
+
+            render_lint(e.report, show=20)
+            sys.stderr.write(f"Error: {e}\n")
+        raise typer.Exit(1) from None
     if as_json:
         emit_json({"released": True, **result.to_dict()})
         return
     since = f" ({result.level} changes since {result.previous})" if result.previous else " (first release)"
-    console().print(f"Released {result.version}{since} to {result.path}: {len(result.files)} files", markup=False,
+    kind = "a draft, not for publication, " if result.prerelease else ""
+    console().print(f"Released {result.version}{since}, {kind}to {result.path}: {len(result.files)} files", markup=False,
                     soft_wrap=True)
     if result.signoff is not None and result.signoff.approvals():
         who = sorted({f"{a.division} ({a.by})" for a in result.signoff.approvals()})
@@ -72,8 +102,12 @@ def diff(
     a: Path = typer.Argument(..., metavar="OLD", help="The older side: a release folder (dist/VERSION) or a taxonomy folder."),
     b: Path = typer.Argument(..., metavar="NEW", help="The newer side: a release folder or a working taxonomy folder."),
     catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", "-c", help="Catalogue for a taxonomy-folder side. Default: the bundled sample city.",
+        None, "--catalogue", "-c", help="Catalogue for a taxonomy-folder side. Default: the project's (codekit.toml).",
     ),
+    format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     division: Optional[str] = typer.Option(None, "--division", "-d", help="Show only the changes touching this division."),
     output: str = typer.Option("table", "--output", help="table, markdown, html, json or tdf (the routing table in the Tabular Diff Format)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when the diff is at least this breaking: major or minor."),
@@ -97,6 +131,7 @@ def diff(
         raise UsageError("unknown --output", expected=", ".join(_OUTPUTS), found=repr(output))
     if fail_on is not None and fail_on not in ("major", "minor"):
         raise UsageError("unknown --fail-on level", expected="major or minor", found=repr(fail_on))
+    from codekit.cli._project import catalogue_loader
     from codekit.release import diff_paths
     from codekit.release.render import render, rows, summary, title
 
@@ -104,7 +139,8 @@ def diff(
     from codekit.release.signoff import Policy, Signoff
 
     project_s = project_signoff(project)
-    d = diff_paths(a, b, catalogue=catalogue, division=division)
+    cat = catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions, sample=sample)
+    d = diff_paths(a, b, catalogue=cat, division=division)
     signoff = (project_s or Signoff(Policy())).status(d, enforced=project_s is not None)
     if output == "table":
         from rich.table import Table

@@ -7,21 +7,22 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import FORMAT_OPTION, JSON_OPTION, app, console, emit_json, load_inputs, progress
+from codekit.cli._common import (
+    CATALOGUE_OPTION, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
+    app, console, emit_json, load_inputs, progress,
+)
 
 
 @app.command()
 def report(
     taxonomy: Optional[Path] = typer.Argument(
-        None, help="The taxonomy folder (one YAML per public category). Omit it to report on a draft "
-        "proposed in memory by `codekit propose`.", show_default=False,
+        None, help="The taxonomy folder (one YAML per public category). Default: the project's taxonomy "
+        "folder when it exists, else a draft proposed in memory by `codekit propose`.", show_default=False,
     ),
-    catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", "-c", help="The service-code catalogue. Default: the bundled sample city.",
-    ),
+    catalogue: Optional[Path] = CATALOGUE_OPTION,
     errors: Optional[Path] = typer.Option(
         None, "--errors", "-e",
-        help="Intake error log (CSV or Parquet). Default with the sample city: its generated log.",
+        help="Intake error log (CSV or Parquet). Default: the project's; with --sample, the sample city's.",
     ),
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="The HTML report to write."),
     markdown: Optional[Path] = typer.Option(None, "--markdown", "-m", help="Also write a Markdown summary here."),
@@ -29,9 +30,12 @@ def report(
     no_validate: bool = typer.Option(False, "--no-validate", metavar="", help="Leave out the validation section (faster)."),
     seed: int = typer.Option(311, "--seed", help="Seed of the sample city, the proposal, the proof and the layout."),
     sample_events: int = typer.Option(
-        200_000, "--sample-events", min=1, help="Error events generated for the sample city (no --catalogue/--errors).",
+        200_000, "--sample-events", min=1, help="Error events generated for the sample city (--sample, no --errors).",
     ),
     format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write the consolidation report: one self-contained HTML file (offline, printable) with charts
@@ -41,15 +45,24 @@ def report(
     from codekit.report.html import build_report, proposed_taxonomy, write_report
 
     with progress("building the report", total=None, enabled=not as_json) as advance:
-        cat, log = load_inputs(catalogue, errors, format=format, seed=seed, sample_events=sample_events,
-                               advance=advance)
+        cat, log = load_inputs(catalogue, errors, format=format, columns=columns, definitions=definitions, seed=seed,
+                               sample_events=sample_events, advance=advance, sample=sample, how="--catalogue FILE")
         note = ""
         tax = taxonomy
-        if taxonomy is None:
+        if tax is None:
+            from codekit.cli._project import current_project
+
+            proj = current_project()
+            if proj is not None and proj.taxonomy.is_dir():
+                tax = proj.taxonomy
+        if tax is None:
             advance(1, description="proposing a draft taxonomy")
             tax, note = proposed_taxonomy(cat, log, seed=seed)
+        from codekit.cli._project import current_project
+        from codekit.project import lint_options
+
         data = build_report(tax, cat, log, top=top, run_validation=not no_validate, seed=seed,
-                            taxonomy_note=note, progress=advance)
+                            taxonomy_note=note, progress=advance, lint_options=lint_options(current_project()))
         advance(1, description=f"writing {out}")
         written = write_report(data, out, markdown)
     if as_json:
@@ -63,9 +76,17 @@ def report(
         f"{_one(h['options_after'])} (volume-weighted); "
         + ("validation not run" if h["validation_ok"] is None else
            "validation passed" if h["validation_ok"] else f"{h['n_findings']:,} validation findings")
+        + _readiness(data.get("readiness"))
     )
     for kind, path in written.items():
         con.print(f"wrote {kind} to {path}")
+
+
+def _readiness(rd) -> str:
+    if not rd:
+        return ""
+    return (f"; ready to publish ({rd['warnings']:,} lint warnings)" if rd["ok"] else
+            f"; not ready to publish: {rd['errors']:,} lint errors, {rd['warnings']:,} warnings")
 
 
 def _one(x) -> str:
@@ -79,17 +100,23 @@ def preview(
         show_default=False,
     ),
     catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", "-c", help="With a taxonomy folder: the catalogue. Default: the bundled sample city.",
+        None, "--catalogue", "-c", help="With a taxonomy folder: the catalogue. Default: the project's (codekit.toml).",
     ),
+    format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     out: Path = typer.Option(Path("preview.html"), "--out", "-o", help="The HTML page to write."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write a static, offline HTML page of the public intake flow: pick a group and a category (or
     search labels and synonyms), answer the questions (dependent ones appear only when they matter),
     and see the code and division the request goes to (or the referral) and the fields sent."""
+    from codekit.cli._project import catalogue_loader
     from codekit.report.preview import load_preview_data, write_preview
 
-    data = load_preview_data(source, catalogue)
+    data = load_preview_data(source, catalogue_loader(catalogue, format=format, columns=columns,
+                                                      definitions=definitions, sample=sample))
     path = write_preview(data, out)
     summary = {"written": str(path), "source": data["source"], "categories": len(data["categories"]),
                "codes": len(data["codes"]), "routes": sum(len(c["routes"]) for c in data["categories"])}

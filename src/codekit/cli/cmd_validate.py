@@ -7,19 +7,26 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
-
-_TAXONOMY_ARG = typer.Argument(Path("taxonomy"), help="The taxonomy folder (one YAML file per public category).")
-_CATALOGUE_OPT = typer.Option(
-    None, "--catalogue", "-c",
-    help="The service-code catalogue (codekit YAML/CSV/Parquet, Open311, Toronto). Default: the bundled sample city.",
+from codekit.cli._common import (
+    CATALOGUE_OPTION, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
+    app, console, emit_json, progress,
 )
+
+_TAXONOMY_ARG = typer.Argument(
+    None, help="The taxonomy folder (one YAML file per public category). Default: the project's, else taxonomy.",
+    show_default=False,
+)
+_CATALOGUE_OPT = CATALOGUE_OPTION
 
 
 @app.command()
 def validate(
-    taxonomy: Path = _TAXONOMY_ARG,
+    taxonomy: Optional[Path] = _TAXONOMY_ARG,
     catalogue: Optional[Path] = _CATALOGUE_OPT,
+    format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     as_json: bool = JSON_OPTION,
     sample_limit: int = typer.Option(
         500, "--sample-limit", min=1,
@@ -32,10 +39,13 @@ def validate(
     SLA and Closing-the-Loop level carried, and the proof by exhaustion.
 
     Exit 0 when clean, 1 with findings, 2 when an input cannot be read."""
+    from codekit.cli._project import catalogue_loader, taxonomy_folder
     from codekit.validate import validate as run_validate
 
+    taxonomy = taxonomy_folder(taxonomy)
+    cat = catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions, sample=sample)
     with progress("validating", total=None, enabled=not as_json):
-        report = run_validate(taxonomy, catalogue, sample_limit=sample_limit, seed=seed)
+        report = run_validate(taxonomy, cat(), sample_limit=sample_limit, seed=seed)
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -78,20 +88,25 @@ def render(report) -> None:
 
 @app.command()
 def routes(
-    taxonomy: Path = _TAXONOMY_ARG,
+    taxonomy: Optional[Path] = _TAXONOMY_ARG,
     catalogue: Optional[Path] = _CATALOGUE_OPT,
+    format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     out: Path = typer.Option(..., "--out", "-o", help="Output file: .csv or .parquet."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Export the routing table: one row per (category, answer combination) with the code, its
     division, section, SLA, Closing-the-Loop level and field map, or the referral."""
+    from codekit.cli._project import catalogue_loader, taxonomy_folder
     from codekit.taxonomy.load import load_taxonomy
     from codekit.taxonomy.routing import routing_table, write_routing_table
     from codekit.taxonomy.retired import with_retired
-    from codekit.validate import resolve_catalogue
 
-    tax = load_taxonomy(taxonomy)
-    cat = with_retired(resolve_catalogue(catalogue), tax)
+    tax = load_taxonomy(taxonomy_folder(taxonomy))
+    cat = with_retired(catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions,
+                                        sample=sample)(), tax)
     df = routing_table(tax, cat)
     path = write_routing_table(df, out)
     summary = {"out": str(path), "rows": df.height, "categories": len(tax),

@@ -11,3 +11,5 @@ from codekit.cli import cmd_report
 from codekit.cli import cmd_signoff
 from codekit.cli import cmd_sync
 from codekit.cli import cmd_edit
+from codekit.cli import cmd_project
+from codekit.cli import cmd_lint

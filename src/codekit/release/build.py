@@ -5,7 +5,11 @@ Order of work, so that nothing is half-written and nothing published is touched:
 1. check the version text and the output folder (a version must be ``X.Y.Z``; the release folder
    must sit directly inside ``out``);
 2. validate the taxonomy (:func:`codekit.validate.validate`): any finding refuses the release
-   (:class:`ReleaseRefused`, exit 1) before anything is written;
+   (:class:`ReleaseRefused`, exit 1) before anything is written; then lint it
+   (:func:`codekit.validate.lint.lint`): lint errors refuse it too (:class:`LintRefused`, exit 1)
+   unless a pre-release is asked for (``prerelease=True``): then the version is ``X.Y.Z-draft.N`` (the
+   next version, N one more than the drafts of it already in ``out``) and ``catalogue.json`` says
+   ``"status": "draft"``. Drafts are never the baseline of a later release;
 3. read the latest published release in ``out`` (verified against its manifest: a corrupted one is
    refused) and diff against it; the version is the next semantic version unless given;
 4. render every file in memory, then write them to a temp folder inside ``out`` and rename it to
@@ -22,7 +26,7 @@ from typing import Any
 from codekit.errors import CodekitError, UsageError
 from codekit.release import model as m
 from codekit.release.diff import Diff, diff_documents, next_version
-from codekit.release.read import SEMVER, latest_release, sha256_bytes
+from codekit.release.read import DRAFT_SEMVER, SEMVER, draft_numbers, latest_release, sha256_bytes
 
 ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -41,6 +45,19 @@ class ReleaseRefused(CodekitError):
         )
 
 
+class LintRefused(CodekitError):
+    """The taxonomy has lint errors: not fit to publish. Exit 1; ``report`` has the lint findings."""
+
+    exit_code = 1
+
+    def __init__(self, report: Any, path: str | None = None) -> None:
+        self.report = report
+        super().__init__(
+            f"the taxonomy is not ready to publish: {report.summary()}; nothing was released", path=path,
+            hint="run `codekit lint` and fix the errors, or pass --pre-release for a draft (X.Y.Z-draft.N)",
+        )
+
+
 class VersionExists(UsageError):
     """A published version is never overwritten."""
 
@@ -53,6 +70,8 @@ class BuildResult:
     diff: Diff | None
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     signoff: Any = None  # codekit.release.signoff.SignoffStatus when the project's sign-off was checked
+    prerelease: bool = False
+    readiness: dict[str, Any] = field(default_factory=dict)  # the lint summary (codekit.validate.lint)
 
     @property
     def level(self) -> str | None:
@@ -63,6 +82,7 @@ class BuildResult:
             "version": self.version, "path": str(self.path), "previous": self.previous, "level": self.level,
             "changes": self.diff.counts() if self.diff is not None else {}, "files": dict(sorted(self.files.items())),
             **({"signoff": self.signoff.to_dict()} if self.signoff is not None else {}),
+            "prerelease": self.prerelease, "readiness": self.readiness,
         }
 
 
@@ -79,7 +99,9 @@ def safe_join(root: Path, rel: str) -> Path:
     return out
 
 
-def check_version(version: str) -> str:
+def check_version(version: str, *, draft: bool = False) -> str:
+    if draft and DRAFT_SEMVER.match(version or ""):
+        return version
     if not SEMVER.match(version or ""):
         raise UsageError("the version is not a semantic version", expected="X.Y.Z, e.g. 1.2.0", found=repr(version),
                          hint="versions name folders inside the output folder: no paths, no prefixes")
@@ -91,8 +113,11 @@ def render_files(doc: m.CatalogueRelease, changelog_text: str) -> dict[str, byte
     from codekit.release import open311, tables
     from codekit.release.skos import skos_turtle
 
+    dumped = doc.model_dump(mode="json")
+    if dumped["metadata"].get("status") == "final":
+        del dumped["metadata"]["status"]  # written for drafts only: final releases read as before
     files: dict[str, bytes] = {
-        "catalogue.json": m.pretty_json(doc.model_dump(mode="json")),
+        "catalogue.json": m.pretty_json(dumped),
         "routing.csv": tables.routing_csv(doc.routing),
         "routing.parquet": tables.routing_parquet(doc.routing),
         "status.json": m.pretty_json(tables.status(doc)),
@@ -132,7 +157,8 @@ def working_document(taxonomy_dir: Any, catalogue: Any = None):
 
 def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "dist", *,
                   version: str | None = None, source_revision: str | None = None, built_at: str | None = None,
-                  sample_limit: int = 500, seed: int = 311, signoff: Any = None) -> BuildResult:
+                  sample_limit: int = 500, seed: int = 311, signoff: Any = None, lint_options: Any = None,
+                  prerelease: bool = False) -> BuildResult:
     """Validate, version and write a release to ``out/<version>/``; see the module docstring.
 
     ``signoff`` (a :class:`codekit.release.signoff.Signoff`): refuse the release (``SignoffMissing``, exit 1)
@@ -143,7 +169,7 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
 
     out = Path(out)
     if version is not None:
-        check_version(version)
+        check_version(version, draft=prerelease)
     if built_at is not None and not ISO_8601.match(built_at):
         raise UsageError("--built-at is not an ISO 8601 time", expected="e.g. 2026-11-22T20:00:00Z", found=repr(built_at))
     if out.exists() and not out.is_dir():
@@ -156,6 +182,11 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
     report = validate(tax, cat, sample_limit=sample_limit, seed=seed)
     if not report.ok:
         raise ReleaseRefused(report, path=str(tax.source))
+    from codekit.validate.lint import lint
+
+    lint_report = lint(tax, cat, options=lint_options)
+    if not lint_report.ok and not prerelease:
+        raise LintRefused(lint_report, path=str(tax.source))
 
     prev = latest_release(out)
     diff = diff_documents(prev.document, doc, b_name="working") if prev is not None else None
@@ -164,9 +195,12 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
         if version is None:
             raise UsageError(f"nothing changed since {prev.version}; nothing to release", path=str(prev.path),
                              hint="change the taxonomy or catalogue, or give --version to publish anyway")
+    if prerelease and not DRAFT_SEMVER.match(version):
+        version = f"{version}-draft.{(draft_numbers(out, version) or [0])[-1] + 1}"
     if diff is not None:
         diff.b = version
-    approved = signoff.check(diff) if signoff is not None and diff is not None else None  # division sign-off
+    # division sign-off (a draft pre-release is not for publication: it needs none)
+    approved = signoff.check(diff) if signoff is not None and diff is not None and not prerelease else None
     target = out / version
     if target.exists() or target.is_symlink():
         raise VersionExists(f"version {version} is already published; a release is never overwritten",
@@ -174,6 +208,8 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
 
     doc = with_version(doc, version, source_revision=source_revision, built_at=built_at,
                        previous_version=prev.version if prev else None)
+    if prerelease:
+        doc = doc.model_copy(update={"metadata": doc.metadata.model_copy(update={"status": "draft"})})
     prev_log = None
     if prev is not None and (prev.path / "CHANGELOG.md").is_file():
         prev_log = (prev.path / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -183,14 +219,15 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
 
     write_release_dir(out, version, files)
     return BuildResult(version, target, prev.version if prev else None, diff,
-                       {k: sha256_bytes(v) for k, v in files.items()}, approved)
+                       {k: sha256_bytes(v) for k, v in files.items()}, approved, prerelease=prerelease,
+                       readiness=lint_report.readiness())
 
 
 def write_release_dir(out: Path, version: str, files: dict[str, bytes]) -> Path:
     """Write ``files`` into a temp folder inside ``out`` and rename it to ``out/<version>``."""
     from codekit.io.files import write_folder_atomic
 
-    check_version(version)
+    check_version(version, draft=True)
     target = safe_join(out, version)
     if target.exists() or target.is_symlink():
         raise VersionExists(f"version {version} is already published; a release is never overwritten",

@@ -36,11 +36,16 @@ class Metadata(_Strict):
     schema_id: str = Field(description="Id of the JSON Schema this document follows.")
     schema_version: int = Field(description="Version of that schema; readers refuse versions they do not know.")
     codekit_version: str = Field(description="Version of codekit that built the release.")
-    catalogue_version: str = Field(description="Semantic version of this release (X.Y.Z).")
+    catalogue_version: str = Field(description="Semantic version of this release (X.Y.Z, or X.Y.Z-draft.N for a draft).")
     content_hash: str = Field(description="sha256 of the canonical JSON of everything but this block: 'sha256:<hex>'.")
     source_revision: Optional[str] = Field(default=None, description="Revision of the sources (a git commit), when given.")
     built_at: Optional[str] = Field(default=None, description="Build time (ISO 8601), only when given: builds stay reproducible.")
     previous_version: Optional[str] = Field(default=None, description="The release this one was diffed against.")
+    status: Literal["final", "draft"] = Field(
+        default="final",
+        description="'draft' for a pre-release (X.Y.Z-draft.N) built with lint errors: not for publication. "
+        "Written only for drafts; absent means final.",
+    )
 
 
 class Choice(_Strict):

@@ -20,6 +20,8 @@ from codekit.errors import InputError, SchemaError
 from codekit.release import model as m
 
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+#: A pre-release (draft) version: X.Y.Z-draft.N (N from 1).
+DRAFT_SEMVER = re.compile(r"^((?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*))-draft\.([1-9][0-9]*)$")
 
 #: schema_version -> function upgrading a parsed ``catalogue.json`` of that version by one version.
 #: Version 1 is the first: nothing to upgrade yet. When version 2 comes, register ``{1: _v1_to_v2}``.
@@ -174,8 +176,22 @@ def published_versions(out: str | Path) -> list[str]:
     return sorted((p.name for p in d.iterdir() if p.is_dir() and SEMVER.match(p.name)), key=version_key)
 
 
+def draft_numbers(out: str | Path, base: str) -> list[int]:
+    """The N of every ``base-draft.N`` folder in ``out``, ascending."""
+    d = Path(out)
+    if not d.is_dir():
+        return []
+    nums = []
+    for p in d.iterdir():
+        m = DRAFT_SEMVER.match(p.name)
+        if p.is_dir() and m and m.group(1) == base:
+            nums.append(int(m.group(2)))
+    return sorted(nums)
+
+
 def latest_release(out: str | Path) -> Release | None:
-    """The highest published version in ``out``, verified (a corrupted one is refused), or None."""
+    """The highest published (final) version in ``out``, verified (a corrupted one is refused), or None.
+    Drafts (X.Y.Z-draft.N) are never a baseline."""
     versions = published_versions(out)
     if not versions:
         return None

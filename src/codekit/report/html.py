@@ -95,6 +95,7 @@ def build_report(
     title: str = "Service-code consolidation report",
     taxonomy_note: str = "",
     progress: Callable[..., None] | None = None,
+    lint_options: Any = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data.
 
@@ -235,6 +236,9 @@ def build_report(
         }
     else:
         validation = {"ran": False}
+    from codekit.validate.lint import lint
+
+    readiness = lint(taxonomy, catalogue, options=lint_options).readiness()
 
     n_cat = len(taxonomy)
     headline = {
@@ -281,6 +285,7 @@ def build_report(
         "question_bank": qbank[:top],
         "n_question_bank": len(qbank),
         "validation": validation,
+        "readiness": readiness,
     }
 
 
@@ -488,6 +493,11 @@ def render_html(data: dict[str, Any]) -> str:
         badge = '<span class="badge ok" data-testid="validation-status">validation passed</span>'
     else:
         badge = f'<span class="badge bad" data-testid="validation-status">{v["n_findings"]:,} validation findings</span>'
+    rd = data.get("readiness")
+    if rd:
+        badge += (f' <span class="badge {"ok" if rd["ok"] else "bad"}" data-testid="readiness-status">'
+                  + ("ready to publish" if rd["ok"] else f"not ready: {rd['errors']:,} lint errors")
+                  + f" ({rd['warnings']:,} warnings)</span>")
     a(f"<p>{h['active_codes']:,} active service codes (of {h['codes']:,}) become <b>{h['categories']:,} public "
       f"categories</b> in {h['groups']:,} groups: {h['codes_per_category']} codes per category, "
       f"{_pct(h['reduction'])} fewer choices. {badge}</p>")
@@ -700,7 +710,12 @@ def render_markdown(data: dict[str, Any], *, top: int = 10) -> str:
     ]
     if h["confusion_absorbed"] is not None:
         lines.append(f"- confusion absorbed inside one category: {_pct(h['confusion_absorbed'])}")
-    lines += [f"- validation: {status}", ""]
+    lines += [f"- validation: {status}"]
+    rd = data.get("readiness")
+    if rd:
+        lines.append(f"- readiness (codekit lint): {'ready' if rd['ok'] else 'not ready'}, {rd['errors']:,} errors, "
+                     f"{rd['warnings']:,} warnings")
+    lines.append("")
     lines += ["## Codes before and after, per division", "",
               _md_table(["division", "codes before", "categories after"],
                         [[d["division"], d["codes_before"], d["categories_after"]] for d in data["divisions"][:top]])]

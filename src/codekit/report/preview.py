@@ -101,6 +101,7 @@ def preview_data(doc: dict[str, Any], *, source: str = "") -> dict[str, Any]:
     return {
         "source": source,
         "version": meta.get("catalogue_version") or "",
+        "draft": meta.get("status") == "draft",
         "content_hash": meta.get("content_hash") or "",
         "groups": groups,
         "categories": categories,
@@ -121,6 +122,7 @@ body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans
 header{background:#0b3d91;color:#fff;padding:14px 20px}
 header h1{margin:0;font-size:20px}
 header p{margin:2px 0 0;font-size:13px;opacity:.85}
+.draft-banner{background:#fff3cd;color:#6b4a00;border-bottom:2px solid #d9a400;padding:8px 20px;font-weight:600}
 main{max-width:1180px;margin:0 auto;padding:16px 20px;display:grid;grid-template-columns:300px 1fr 340px;gap:16px}
 @media (max-width:1000px){main{grid-template-columns:1fr}}
 section.panel{background:#fff;border:1px solid #d9dee4;border-radius:8px;padding:12px 14px;align-self:start}
@@ -346,7 +348,9 @@ def render_preview(data: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1 data-testid=\"title\">{html.escape(title)}</h1><p>{html.escape(sub)}</p></header>"
-        "<main>"
+        + ('<div class="draft-banner" data-testid="draft-banner" role="alert">Draft \u2014 not for publication: '
+           "this pre-release has lint errors (codekit lint).</div>" if data.get("draft") else "")
+        + "<main>"
         '<section class="panel"><h2>What is it about?</h2>'
         '<input type="search" id="search" data-testid="search" placeholder="Search: pothole, graffiti, bin..." '
         'aria-label="Search categories">'

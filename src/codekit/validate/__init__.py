@@ -18,11 +18,18 @@ DEFAULT_SEED = 311
 
 
 def resolve_catalogue(catalogue: Any):
-    """A Catalogue from a Catalogue, a path, or ``None`` (the bundled sample city, seed 311)."""
+    """A Catalogue from a Catalogue, a path, ``sample:SEED`` (the bundled sample city), a zero-argument
+    function returning one of these (loaded when first needed), or ``None`` (the sample city, seed 311)."""
     from codekit.model import Catalogue
 
     if isinstance(catalogue, Catalogue):
         return catalogue
+    if callable(catalogue):
+        return resolve_catalogue(catalogue())
+    if isinstance(catalogue, str) and catalogue.startswith("sample:") and catalogue[7:].isdigit():
+        from codekit.sample import sample_catalogue
+
+        return sample_catalogue(seed=int(catalogue[7:]))
     if catalogue is None:
         from codekit.errors import UsageError
 
@@ -30,7 +37,7 @@ def resolve_catalogue(catalogue: Any):
             from codekit.sample import sample_catalogue
         except ImportError:
             raise UsageError("the bundled sample city is not available",
-                             hint="pass --catalogue PATH") from None
+                             hint="name a catalogue file") from None
         return sample_catalogue(seed=311)
     from codekit.io.catalogue import load_catalogue
 
