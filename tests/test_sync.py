@@ -170,12 +170,32 @@ def test_apply_is_byte_reproducible(world, tmp_path):
         assert p.read_bytes() == (other / p.relative_to(tax)).read_bytes(), p.name
 
 
-def test_sync_without_old_is_a_clear_error(world):
+def test_sync_without_old_outside_a_project_is_a_clear_error(world, monkeypatch):
     tmp, tax = world
+    monkeypatch.chdir(tmp)
     r = run_cli("sync", tmp / "city" / "next.yaml", "-t", tax)
     assert r.exit_code == 2
     assert r.stderr == ("Error: name the inventory the taxonomy was built on with --old. Give the catalogue file "
-                        "the taxonomy was last validated or released against\n")
+                        "the taxonomy was last validated or released against, or run sync inside a project "
+                        "(codekit init), whose catalogue it is\n")
+
+
+def test_sync_in_a_project_reads_and_then_records_the_inventory(world, monkeypatch):
+    tmp, tax = world
+    monkeypatch.chdir(tmp)
+    r = run_cli("init", tmp, "--catalogue", tmp / "city" / "catalogue.yaml", "--taxonomy", tax)
+    assert r.exit_code == 0, r.stderr
+    before = (tmp / "codekit.toml").read_text()
+    r = run_cli("sync", tmp / "city" / "next.yaml", "--apply", "--date", "2026-12-01", "--json")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["applied"] and data["validation"]["ok"]
+    after = (tmp / "codekit.toml").read_text()
+    assert 'catalogue = "city/next.yaml"' in after and 'catalogue = "city/catalogue.yaml"' in before
+    changed = [ln for ln in after.splitlines() if ln not in before.splitlines()]
+    assert changed == ['catalogue = "city/next.yaml"']  # nothing else in the project file moves
+    r = run_cli("sync", tmp / "city" / "next.yaml", "--json")  # now in step: nothing to do
+    assert r.exit_code == 0 and json.loads(r.stdout)["diff"]["n_changes"] == 0
 
 
 def test_sync_bad_inputs(world):

@@ -344,3 +344,34 @@ def init_project(folder: str | Path = ".", *, catalogue: str | Path, format: str
 
 __all__ = ["Project", "PROJECT_FILE", "read_project", "init_project", "render_project", "lint_options",
            "is_sample", "sample_seed", "SAMPLE_PREFIX"]
+
+
+def record_catalogue(path: str | Path, catalogue: str | Path, *, format: str | None = None) -> str:
+    """The text of project file ``path`` with ``[inputs] catalogue`` (and ``format``) naming ``catalogue``:
+    the inventory the taxonomy now follows (``codekit sync --apply``). Only those lines change; a missing
+    line is added under ``[inputs]``."""
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    lines = text.splitlines(True)
+    rel = _rel(catalogue, p.parent)
+
+    def set_key(lines: list[str], key: str, value: str | None) -> list[str]:
+        at = _key_line([ln.rstrip("\n") for ln in lines], "inputs", key)
+        if value is None:
+            return [ln for i, ln in enumerate(lines, 1) if i != at]
+        new = f'{key} = "{_toml_escape(value)}"\n'
+        if at is not None:
+            lines[at - 1] = new
+            return lines
+        head = _key_line([ln.rstrip("\n") for ln in lines], "inputs", None)
+        if head is None:
+            return lines + (["\n"] if lines and lines[-1].strip() else []) + ["[inputs]\n", new]
+        return lines[:head] + [new] + lines[head:]
+
+    lines = set_key(lines, "catalogue", rel)
+    lines = set_key(lines, "format", format)
+    return "".join(lines)
+
+
+def _toml_escape(v: str) -> str:
+    return v.replace("\\", "\\\\").replace('"', '\\"')

@@ -30,7 +30,7 @@ edit_app = typer.Typer(
 )
 app.add_typer(edit_app, name="edit")
 
-_TAXONOMY = typer.Option(Path("taxonomy"), "--taxonomy", "-t", help="The taxonomy folder to edit.")
+_TAXONOMY = typer.Option(None, "--taxonomy", "-t", help="The taxonomy folder to edit (default: the project's, else taxonomy).")
 _CATALOGUE = typer.Option(
     None, "--catalogue", "-c", help="The catalogue the taxonomy routes to (needed by edits that change routing).",
 )
@@ -42,11 +42,12 @@ def _run(edit: str, taxonomy: Path, *, catalogue: Optional[Path] = None, format:
          columns: Optional[str] = None, dry_run: bool = False, as_json: bool = False, **kwargs) -> None:
     from codekit.validate.edits import run_edit
 
-    cat = None
-    if catalogue is not None:
-        from codekit.cli._common import load_inputs
+    from codekit.cli._project import catalogue_loader, resolve_inputs, taxonomy_folder
 
-        cat, _ = load_inputs(catalogue, format=format, columns=columns)
+    taxonomy = taxonomy_folder(taxonomy)
+    cat = None
+    if catalogue is not None or resolve_inputs(None).catalogue is not None:  # given, or the project's
+        cat = catalogue_loader(catalogue, format=format, columns=columns)()
     result = run_edit(edit, taxonomy, catalogue=cat, write=not dry_run, **kwargs)
     if as_json:
         emit_json({**result.to_dict(), "dry_run": dry_run})
@@ -79,7 +80,7 @@ def move(
     code: str = typer.Argument(..., help="The service code to move."),
     to: str = typer.Option(..., "--to", help="The category to move it to."),
     source: Optional[str] = typer.Option(None, "--from", help="The category it leaves (when several reach it)."),
-    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Move a code, with its route(s) and field map, to another category; the answer that selects it
@@ -96,7 +97,7 @@ def merge(
     into: Optional[str] = typer.Option(None, "--into", help="Id of the merged category (default FIRST)."),
     label: Optional[str] = typer.Option(None, "--label", help="Label of the merged category (default FIRST's)."),
     rename_keys: bool = typer.Option(False, "--rename-keys", metavar="", help="Rename the second category's clashing answer or question keys instead of refusing."),
-    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Merge two categories. When both choose their routes by one question, the second's answers join the
@@ -114,7 +115,7 @@ def split(
     new_id: Optional[str] = typer.Option(None, "--id", help="Id of the new category (with --codes)."),
     label: Optional[str] = typer.Option(None, "--label", help="Label of the new category (with --codes)."),
     group: Optional[List[str]] = typer.Option(None, "--group", help="Group(s) of the new category (default: the category's)."),
-    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Split a category: the listed codes (with their routes) become a new category, or each answer of a
@@ -133,7 +134,7 @@ def nest(
     question: Optional[str] = typer.Option(None, "--question", help="The question to shorten (default: the one choosing the route)."),
     key: Optional[str] = typer.Option(None, "--key", help="Key of the new answer (default: the label's slug)."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt of the new dependent question."),
-    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Shorten a long question: gather some of its answers under one new answer, and ask the gathered ones
@@ -148,7 +149,7 @@ def relabel(
     text: str = typer.Argument(..., help="The new label (or prompt, or answer label)."),
     question: Optional[str] = typer.Option(None, "--question", help="Relabel this question's prompt instead."),
     answer: Optional[str] = typer.Option(None, "--answer", help="Relabel this answer instead: QUESTION=ANSWER."),
-    taxonomy: Path = _TAXONOMY, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Relabel a category, a question (--question KEY) or an answer (--answer QKEY=AKEY). Ids and keys stay."""
     _run("relabel", taxonomy, dry_run=dry_run, as_json=as_json, category=category, text=text, question=question,
@@ -160,7 +161,7 @@ def synonym(
     category: str = typer.Argument(..., help="The category."),
     action: str = typer.Argument(..., help="add or remove."),
     words: List[str] = typer.Argument(..., help="The words or phrases (quote phrases)."),
-    taxonomy: Path = _TAXONOMY, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Add or remove synonyms: other words residents use for the category."""
     _run("synonym", taxonomy, dry_run=dry_run, as_json=as_json, category=category, action=action, words=words)
@@ -172,7 +173,7 @@ def regroup(
     group: Optional[List[str]] = typer.Option(None, "--group", "-g", help="A group (repeat for several)."),
     add: bool = typer.Option(False, "--add", metavar="", help="Add the groups to those it has (default: replace them)."),
     remove: Optional[List[str]] = typer.Option(None, "--remove", help="Take the category out of this group."),
-    taxonomy: Path = _TAXONOMY, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Set the public groups (menus) of one or more categories: replace them, --add to them, or --remove one."""
     _run("regroup", taxonomy, dry_run=dry_run, as_json=as_json, categories=categories, groups=group or (),
@@ -184,7 +185,7 @@ def retire(
     codes: List[str] = typer.Argument(..., help="One or more codes."),
     reason: str = typer.Option(..., "--reason", help="Why the code is no longer offered."),
     date: Optional[str] = typer.Option(None, "--date", help="Since when (YYYY-MM-DD); left out when not given."),
-    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Retire codes: recorded with the reason in TAXONOMY/_retired.yaml (the city's export is not edited), and
@@ -198,7 +199,7 @@ def retire(
 def unretire(
     code: str = typer.Argument(..., help="A code retired in TAXONOMY/_retired.yaml."),
     to: str = typer.Option(..., "--to", help="The category that routes it again."),
-    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Take a code off the retired list and route it again from a category (a new answer named after it)."""
@@ -212,7 +213,7 @@ def dedupe(
     into: Optional[str] = typer.Option(None, "--into", help="The code that receives its requests."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (with CODE --into)."),
     min_similarity: float = typer.Option(0.9, "--min-similarity", help="Without CODE: the lowest near-duplicate score merged."),
-    taxonomy: Path = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
+    taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
     """Turn near-duplicate codes into `merged:` entries: CODE --into CODE --reason, or every same-division pair

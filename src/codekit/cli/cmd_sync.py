@@ -13,8 +13,8 @@ from codekit.cli._common import COLUMNS_OPTION, FORMAT_OPTION, JSON_OPTION, app,
 @app.command()
 def sync(
     new: Path = typer.Argument(..., help="The new code inventory (any catalogue format codekit reads)."),
-    old: Optional[Path] = typer.Option(None, "--old", help="The inventory the taxonomy was last validated or released against."),
-    taxonomy: Path = typer.Option(Path("taxonomy"), "--taxonomy", "-t", help="The curated taxonomy folder to update."),
+    old: Optional[Path] = typer.Option(None, "--old", help="The inventory the taxonomy was last validated or released against (default: the project's catalogue, which --apply then points at NEW)."),
+    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", "-t", help="The curated taxonomy folder to update (default: the project's)."),
     apply: bool = typer.Option(False, "--apply", metavar="", help="Update the taxonomy: place new codes, retire removed ones."),
     dry_run: bool = typer.Option(False, "--dry-run", metavar="", help="Show the patch --apply would write; write nothing."),
     threshold: float = typer.Option(0.5, "--threshold", help="Placement confidence below which a new code is queued for review."),
@@ -34,13 +34,21 @@ def sync(
     from codekit.sync import sync as run_sync
     from codekit.sync.inventory import compare_inventories, render_markdown
 
-    if old is None:
+    from codekit.cli._project import current_project, taxonomy_folder
+
+    project = current_project()
+    old_spec = old
+    if old is None and project is not None and project.catalogue is not None:
+        old_spec, old_format = project.catalogue, old_format or project.format
+    if old_spec is None:
         raise UsageError("name the inventory the taxonomy was built on with --old",
-                         hint="give the catalogue file the taxonomy was last validated or released against")
+                         hint="give the catalogue file the taxonomy was last validated or released against, "
+                              "or run sync inside a project (codekit init), whose catalogue it is")
+    taxonomy = taxonomy_folder(taxonomy)
     if markdown is not None:
         from codekit.io.files import check_output
 
-        check_output(markdown, inputs=[new, old])
+        check_output(markdown, inputs=[new, old_spec])
     with progress("syncing", total=None, enabled=not as_json):
         kw = {}
         if columns:
@@ -48,13 +56,27 @@ def sync(
 
             kw["columns"] = RowColumns.parse(columns)
         new_cat = load_catalogue(new, format=format, **kw)
-        old_cat = load_catalogue(old, format=old_format)
+        from codekit.project import is_sample, sample_seed
+
+        if is_sample(str(old_spec)):
+            from codekit.sample import sample_catalogue
+
+            old_cat = sample_catalogue(sample_seed(str(old_spec)))
+        else:
+            old_cat = load_catalogue(Path(old_spec), format=old_format)
         result = run_sync(old_cat, new_cat, taxonomy, apply=apply and not dry_run, dry_run=dry_run,
                           threshold=threshold, date=date)
     if markdown is not None:
         from codekit.io.files import write_text_atomic
 
         write_text_atomic(markdown, render_markdown(compare_inventories(old_cat, new_cat)))
+    if result["applied"] and project is not None and old is None and taxonomy == project.taxonomy:
+        # the project now follows the new inventory: the next sync compares against it
+        from codekit.io.files import write_text_atomic
+        from codekit.project import record_catalogue
+
+        write_text_atomic(project.path, record_catalogue(project.path, new, format=format))
+        result["project"] = {"file": str(project.path), "catalogue": str(new)}
     if as_json:
         emit_json(result)
     else:
