@@ -44,9 +44,14 @@ def _run(edit: str, taxonomy: Path, *, catalogue: Optional[Path] = None, format:
 
     from codekit.cli._project import catalogue_loader, resolve_inputs, taxonomy_folder
 
+    from codekit.cli._project import current_project
+
+    given = taxonomy
     taxonomy = taxonomy_folder(taxonomy)
     cat = None
-    if catalogue is not None or resolve_inputs(None).catalogue is not None:  # given, or the project's
+    project = current_project() if catalogue is None else None
+    own = project is not None and (given is None or Path(given).resolve() == Path(project.taxonomy).resolve())
+    if catalogue is not None or (own and resolve_inputs(None).catalogue is not None):  # given, or the project's
         cat = catalogue_loader(catalogue, format=format, columns=columns)()
     result = run_edit(edit, taxonomy, catalogue=cat, write=not dry_run, **kwargs)
     if as_json:
