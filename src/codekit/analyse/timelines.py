@@ -55,6 +55,7 @@ def km_table(lf: "pl.LazyFrame", by: list[str], quantiles: Iterable[float] = QUA
     )
     counts = lf.group_by(keys).agg(
         pl.len().alias("n"), pl.col("event").sum().cast(pl.Int64).alias("n_event"),
+        pl.col("duration").max().alias("max_duration"),
     ).with_columns((pl.col("n") - pl.col("n_event")).alias("n_censored"))
     aggs = [
         pl.col("duration").filter(pl.col("s") <= 1.0 - q + _EPS).min().alias(_qname(q)) for q in qs
@@ -84,12 +85,14 @@ def _qname(q: float) -> str:
     return f"p{round(q * 100):d}"
 
 
-def suggest_ctl_level(n: int, p50_days: float | None, p90_days: float | None) -> int | None:
-    """1 simple, 2 milestone, 3 complex, from the observed timeline; None with too few requests."""
-    if n < CTL_MIN_REQUESTS:
+def suggest_ctl_level(n: int, p50_days: float | None, p90_days: float | None,
+                      follow_up_days: float | None = None, min_requests: int = CTL_MIN_REQUESTS) -> int | None:
+    """1 simple, 2 milestone, 3 complex, from the observed timeline; None with too few requests, or when the
+    p90 cannot be estimated from a history shorter than CTL_COMPLEX_P90_DAYS (too short to tell)."""
+    if n < max(min_requests, 1):
         return None
     if p90_days is None:
-        return 3
+        return 3 if follow_up_days is not None and follow_up_days > CTL_COMPLEX_P90_DAYS else None
     if p90_days <= CTL_SIMPLE_P90_DAYS:
         return 1
     if p90_days > CTL_COMPLEX_P90_DAYS:
@@ -236,7 +239,7 @@ def build_timelines(
             vals = [sla[k] for k in c.codes() if k in sla]
             if vals:
                 cat_sla[c.id] = max(vals)
-        per_cat = {r["category"]: r for r in _groups(joined.rename({"code": "_code"}).rename({"category": "code"}),
+        per_cat = {r["code"]: r for r in _groups(joined.rename({"code": "_code"}).rename({"category": "code"}),
                                                      ["code"], cat_sla, has, when, to_days, unit, min_requests)} \
             if joined.height else {}
         seen_codes = set(used["code"].unique().to_list())
@@ -272,7 +275,7 @@ def build_timelines(
 
 def _empty_group() -> dict[str, Any]:
     return {"n_requests": 0, "n_closed": 0, "n_open": 0, "open_share": None, "p50": None, "p80": None, "p90": None,
-            "p50_days": None, "p80_days": None, "p90_days": None, "suggested_ctl_level": None, "sla_days": None,
+            "p50_days": None, "p80_days": None, "p90_days": None, "follow_up_days": None, "suggested_ctl_level": None, "sla_days": None,
             "sla_compliance": None, "drift_days": None, "due": None, "acknowledged": None}
 
 
@@ -324,13 +327,14 @@ def _groups(used: "pl.DataFrame", by: list[str], sla: dict[str, float], has: dic
         row = {
             by[0]: key, "n_requests": n, "n_closed": int(r["n_event"]), "n_open": int(r["n_censored"]),
             "open_share": _round(r["n_censored"] / n, 4) if n else None, **q, **qd,
-            "suggested_ctl_level": suggest_ctl_level(n, qd["p50_days"], qd["p90_days"]) if min_requests else None,
+            "follow_up_days": _round(r["max_duration"] * to_days, 2) if r["max_duration"] is not None else None,
+            "suggested_ctl_level": (suggest_ctl_level(n, qd["p50_days"], qd["p90_days"],
+                                                      r["max_duration"] * to_days if r["max_duration"] is not None else None,
+                                                      min_requests) if min_requests else None),
             "sla_days": sla.get(key), "sla_compliance": _round(comp.get(key), 4) if key in comp else None,
             "drift_days": (_round(qd["p80_days"] - sla[key], 2) if key in sla and qd["p80_days"] is not None else None),
             "due": due.get(key), "acknowledged": None,
         }
-        if n < min_requests:
-            row["suggested_ctl_level"] = None
         if ack is not None and key in ack:
             a = ack[key]
             row["acknowledged"] = {"n_acknowledged": int(a["n_event"]),

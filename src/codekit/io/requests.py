@@ -346,7 +346,7 @@ def _csv_table(p: Path, cols: RequestColumns, fmt: str, header: list[str]) -> Re
         # code ids: the same rule as the catalogue loader of this source (a small group-by, then a join)
         spellings = _collect(lf.group_by(keys).agg(pl.len().alias("n")), p)
         mapping = _code_mapping(spellings, names, fmt, bool(cols.code))
-        lf = lf.join(mapping.lazy(), on=keys, how="left", nulls_equal=True)
+        lf = lf.join(mapping.lazy(), on=keys, how="left", nulls_equal=True, maintain_order="left")
         if cols.code and "correct" in present:
             pass  # a code column: the corrected value is a code already
         lf = lf.with_columns(
