@@ -33,12 +33,14 @@ CTL_COMPLEX_SPREAD = 10.0      # p90 / p50 this wide (and p90 over a week): outc
 CTL_MIN_REQUESTS = 20          # fewer requests than this: no suggestion
 
 
-def km_table(lf: "pl.LazyFrame", by: list[str], quantiles: Iterable[float] = QUANTILES) -> "pl.DataFrame":
+def km_table(lf: "pl.LazyFrame", by: list[str], quantiles: Iterable[float] = QUANTILES,
+             weight: str | None = None) -> "pl.DataFrame":
     """Kaplan-Meier quantiles per group. ``lf`` has the ``by`` columns, ``duration`` (Float64, >= 0) and
-    ``event`` (Boolean: True = closed at ``duration``, False = censored there).
+    ``event`` (Boolean: True = closed at ``duration``, False = censored there), and optionally a ``weight``
+    column (how many requests the row stands for: pre-aggregated input).
 
-    Returns one row per group: the ``by`` columns, ``n`` (requests), ``n_event`` (closed), ``n_censored`` and
-    ``p50``/``p80``/``p90`` (same unit as ``duration``; null when S(t) never drops to 1 - q).
+    Returns one row per group: the ``by`` columns, ``n`` (requests), ``n_event`` (closed), ``n_censored``,
+    ``max_duration`` and ``p50``/``p80``/``p90`` (same unit as ``duration``; null when S(t) never drops to 1 - q).
     """
     import polars as pl
 
@@ -46,32 +48,31 @@ def km_table(lf: "pl.LazyFrame", by: list[str], quantiles: Iterable[float] = QUA
     keys = list(by) or ["__all"]
     if not by:
         lf = lf.with_columns(pl.lit(1).alias("__all"))
+    w = pl.col(weight).cast(pl.Float64) if weight else pl.lit(1.0)
+    lf = lf.with_columns(w.alias("__w"))
     steps = (
         lf.group_by(keys + ["duration"])
-        .agg(pl.col("event").sum().cast(pl.Float64).alias("d"), pl.len().cast(pl.Float64).alias("c"))
+        .agg((pl.col("event").cast(pl.Float64) * pl.col("__w")).sum().alias("d"), pl.col("__w").sum().alias("c"))
         .sort(keys + ["duration"])
         .with_columns(pl.col("c").cum_sum(reverse=True).over(keys).alias("at_risk"))
         .with_columns((1.0 - pl.col("d") / pl.col("at_risk")).cum_prod().over(keys).alias("s"))
     )
-    counts = lf.group_by(keys).agg(
-        pl.len().alias("n"), pl.col("event").sum().cast(pl.Int64).alias("n_event"),
-        pl.col("duration").max().alias("max_duration"),
-    ).with_columns((pl.col("n") - pl.col("n_event")).alias("n_censored"))
-    aggs = [
-        pl.col("duration").filter(pl.col("s") <= 1.0 - q + _EPS).min().alias(_qname(q)) for q in qs
-    ]
-    out = counts.join(steps.group_by(keys).agg(aggs), on=keys, how="left").sort(keys).collect(engine="streaming")
-    out = out.with_columns(pl.col("n").cast(pl.Int64))
+    aggs = [pl.col("duration").filter(pl.col("s") <= 1.0 - q + _EPS).min().alias(_qname(q)) for q in qs]
+    out = steps.group_by(keys).agg(
+        pl.col("c").sum().round().cast(pl.Int64).alias("n"), pl.col("d").sum().round().cast(pl.Int64).alias("n_event"),
+        pl.col("duration").max().alias("max_duration"), *aggs,
+    ).with_columns((pl.col("n") - pl.col("n_event")).alias("n_censored")).sort(keys).collect(engine="streaming")
     return out.drop("__all") if not by else out
 
 
-def survival_at(lf: "pl.LazyFrame", by: list[str], t_col: str) -> "pl.DataFrame":
+def survival_at(lf: "pl.LazyFrame", by: list[str], t_col: str, weight: str | None = None) -> "pl.DataFrame":
     """S(t) per group at the group's own time ``t_col`` (a column of ``lf`` constant within the group)."""
     import polars as pl
 
+    w = pl.col(weight).cast(pl.Float64) if weight else pl.lit(1.0)
     steps = (
-        lf.group_by(by + ["duration", t_col])
-        .agg(pl.col("event").sum().cast(pl.Float64).alias("d"), pl.len().cast(pl.Float64).alias("c"))
+        lf.with_columns(w.alias("__w")).group_by(by + ["duration", t_col])
+        .agg((pl.col("event").cast(pl.Float64) * pl.col("__w")).sum().alias("d"), pl.col("__w").sum().alias("c"))
         .sort(by + ["duration"])
         .with_columns(pl.col("c").cum_sum(reverse=True).over(by).alias("at_risk"))
         .with_columns((1.0 - pl.col("d") / pl.col("at_risk")).cum_prod().over(by).alias("s"))
@@ -139,9 +140,10 @@ def _durations(table: RequestTable, as_of: datetime, business_days: bool) -> "pl
         ack = pl.business_day_count(pl.col("created").dt.date(),
                                     pl.coalesce([pl.col("acknowledged"), pl.col("closed"), pl.lit(as_of)]).dt.date())
     else:
-        dur = (end - pl.col("created")).dt.total_seconds(fractional=True) / 3600.0
-        ack = (pl.coalesce([pl.col("acknowledged"), pl.col("closed"), pl.lit(as_of)])
-               - pl.col("created")).dt.total_seconds(fractional=True) / 3600.0
+        # minute resolution: the aggregates stay small (codes x distinct minutes) however many rows there are
+        dur = ((end - pl.col("created")).dt.total_seconds(fractional=True) / 60.0).round(0) / 60.0
+        ack = ((pl.coalesce([pl.col("acknowledged"), pl.col("closed"), pl.lit(as_of)])
+                - pl.col("created")).dt.total_seconds(fractional=True) / 60.0).round(0) / 60.0
     ack_event = (pl.coalesce([pl.col("acknowledged"), pl.col("closed")]) <= pl.lit(as_of)).fill_null(False)
     return lf.with_columns(dur.alias("duration"), ack.cast(pl.Float64).alias("ack_duration"), ack_event.alias("ack_event"))
 
@@ -176,18 +178,15 @@ def build_timelines(
         if not table.has.get("created", False):
             raise UsageError("the request rows have no creation time", path=Path(requests),
                              hint="name it with --columns created=<column>")
-        quality = table.quality()
+        quality = table.quality(with_span=True)
         if quality["rows"] == 0:
             raise InputError("the file holds no requests", path=Path(requests), hint="check the export")
-        latest = table.lazy.select(
-            pl.max_horizontal(pl.col("created").max(), pl.col("closed").max(), pl.col("acknowledged").max())
-        ).collect(engine="streaming").item()
-        if latest is None:
+        latest, first = quality.pop("_latest"), quality.pop("_first_created")
+        if latest is None or first is None:
             raise InputError("no request has a date that parses", path=Path(requests),
                              hint="check the date columns (docs/formats.md, 'Request histories')")
         when = as_of if isinstance(as_of, datetime) else parse_as_of(as_of)
         when = when or latest
-        first = table.lazy.select(pl.col("created").min()).collect(engine="streaming").item()
         if when < first:
             raise UsageError(f"--as-of {when.isoformat(sep=' ')} is before every request (the first was created "
                              f"{first.isoformat(sep=' ')})", hint="give the time the rows were exported, or leave --as-of out")
@@ -195,32 +194,58 @@ def build_timelines(
         if not table.has.get("closed"):
             base = base.with_columns(pl.when(pl.col("excluded").is_null() & (pl.col("state") == "closed"))
                                      .then(pl.lit("closed-without-date")).otherwise(pl.col("excluded")).alias("excluded"))
-        df = base.select("code", "name", "division", "state", "closed", "created", "due", "acknowledged", "duration",
-                         "event", "excluded", "closed_after_as_of", "ack_duration", "ack_event").collect(engine="streaming")
-        src_format = table.format
         has = dict(table.has)
+        # one streaming pass per aggregate; every result is small (codes x distinct durations at most)
+        ok = pl.col("excluded").is_null()
+        queries = [
+            base.group_by("code", "excluded", "duration", "event").agg(pl.len().alias("n")),
+            base.group_by("code", "name", "division").agg(pl.len().alias("n")),
+            base.select(pl.col("closed_after_as_of").sum().alias("closed_after_as_of"),
+                        (ok & (pl.col("state") == "open") & pl.col("closed").is_not_null()).sum()
+                        .alias("open_with_close_date")),
+            base.filter(ok & pl.col("due").is_not_null()).group_by("code").agg(
+                pl.len().alias("with_due"),
+                (pl.col("event") & (pl.col("closed") <= pl.col("due"))).sum().alias("closed_on_time"),
+                (pl.col("event") & (pl.col("closed") > pl.col("due"))).sum().alias("closed_late"),
+                (~pl.col("event") & (pl.lit(when) > pl.col("due"))).sum().alias("open_overdue"),
+                (~pl.col("event") & (pl.lit(when) <= pl.col("due"))).sum().alias("open_not_due"),
+            ) if has.get("due") else None,
+            base.filter(ok).group_by("code", pl.col("ack_duration").alias("duration"),
+                                     pl.col("ack_event").alias("event")).agg(pl.len().alias("n"))
+            if has.get("acknowledged") else None,
+        ]
+        got = pl.collect_all([q for q in queries if q is not None], engine="streaming")
+        it = iter(got)
+        agg, spell, misc = next(it), next(it), next(it)
+        due_df = next(it) if has.get("due") else None
+        ack_df = next(it) if has.get("acknowledged") else None
+        src_format = table.format
         warnings = list(table.warnings)
     unit = "business_days" if business_days else "hours"
     to_days = 1.0 if business_days else 1 / 24.0
-    used = df.filter(pl.col("excluded").is_null())
+    used = agg.filter(pl.col("excluded").is_null()).drop("excluded")
     excluded = {r["excluded"]: int(r["n"]) for r in
-                df.filter(pl.col("excluded").is_not_null()).group_by("excluded").agg(pl.len().alias("n")).iter_rows(named=True)}
+                agg.filter(pl.col("excluded").is_not_null()).group_by("excluded").agg(pl.col("n").sum())
+                .iter_rows(named=True)}
+    n_used = int(used["n"].sum() or 0)
+    n_closed = int(used.filter(pl.col("event"))["n"].sum() or 0)
     counts = {
-        "rows": int(df.height), "used": int(used.height), "closed": int(used["event"].sum()),
-        "open": int(used.height - used["event"].sum()), "excluded": dict(sorted(excluded.items())),
-        "closed_after_as_of": int(df["closed_after_as_of"].sum()),
+        "rows": int(agg["n"].sum()), "used": n_used, "closed": n_closed, "open": n_used - n_closed,
+        "excluded": dict(sorted(excluded.items())),
+        "closed_after_as_of": int(misc["closed_after_as_of"][0] or 0),
         # an open status with a close date: reopened (SeeClickFix) -- censored at as_of, not closed
-        "open_with_close_date": int(used.filter((pl.col("state") == "open") & pl.col("closed").is_not_null()).height),
+        "open_with_close_date": int(misc["open_with_close_date"][0] or 0),
     }
-    if used.height == 0:
+    if n_used == 0:
         raise InputError("no request can be timed (every row was excluded: " + ", ".join(
             f"{k} {v:,}" for k, v in sorted(excluded.items())) + ")", path=Path(requests),
             hint="check the dates and statuses, or --as-of")
-    names = _top_by(df, "code", "name")
-    divisions = _top_by(df, "code", "division")
+    names = _top_by(spell, "code", "name")
+    divisions = _top_by(spell, "code", "division")
     sla = {c.code: c.sla_days for c in cat.codes if c.sla_days is not None} if cat is not None else {}
     ctl = {c.code: c.ctl_level for c in cat.codes} if cat is not None else {}
-    per_code = _groups(used, ["code"], sla, has, when, to_days, unit, min_requests)
+    frames = {"used": used, "due": due_df, "ack": ack_df}
+    per_code = _groups(frames, sla, when, to_days, unit, min_requests)
     code_rows = []
     for r in per_code:
         code = r.pop("code")
@@ -229,20 +254,19 @@ def build_timelines(
     code_rows.sort(key=lambda r: (-r["n_requests"], r["code"]))
     cat_rows: list[dict[str, Any]] = []
     unknown_codes: list[str] = []
+    seen_codes = set(used["code"].drop_nulls().unique().to_list())
     if tax is not None:
         pairs = [(c.id, code) for c in tax for code in c.codes()]
         m = pl.DataFrame({"category": [a for a, _ in pairs], "code": [b for _, b in pairs]},
                          schema={"category": pl.String, "code": pl.String})
-        joined = used.join(m, on="code", how="inner")
         cat_sla: dict[str, float] = {}
         for c in tax:
             vals = [sla[k] for k in c.codes() if k in sla]
             if vals:
                 cat_sla[c.id] = max(vals)
-        per_cat = {r["code"]: r for r in _groups(joined.rename({"code": "_code"}).rename({"category": "code"}),
-                                                     ["code"], cat_sla, has, when, to_days, unit, min_requests)} \
-            if joined.height else {}
-        seen_codes = set(used["code"].unique().to_list())
+        cat_frames = {k: _regroup(f, m) for k, f in frames.items()}
+        per_cat = ({r["code"]: r for r in _groups(cat_frames, cat_sla, when, to_days, unit, min_requests)}
+                   if cat_frames["used"].height else {})
         for c in tax:
             r = per_cat.get(c.id)
             base_row = {"category": c.id, "label": c.label, "codes": c.codes(), "ctl_level": c.ctl_level,
@@ -255,10 +279,12 @@ def build_timelines(
                 cat_rows.append({**base_row, **r})
         cat_rows.sort(key=lambda r: (-r["n_requests"], r["category"]))
         unknown_codes = sorted(seen_codes - tax.codes())
-    overall = _groups(used.with_columns(pl.lit("*").alias("code")), ["code"], {}, has, when, to_days, unit, 0)[0]
+    everything = pl.DataFrame({"code": sorted(seen_codes)}, schema={"code": pl.String}).with_columns(
+        pl.lit("*").alias("category"))
+    overall = _groups({k: _regroup(f, everything) for k, f in frames.items()}, {}, when, to_days, unit, 0)[0]
     overall.pop("code")
     if cat is not None:
-        missing = sorted(set(used["code"].unique().to_list()) - {c.code for c in cat.codes})
+        missing = sorted(seen_codes - {c.code for c in cat.codes})
         if missing:
             warnings.append(f"{len(missing):,} code(s) of the requests are not in the catalogue "
                             f"(e.g. {', '.join(missing[:5])}): no SLA for them")
@@ -287,50 +313,55 @@ def _top_by(df: "pl.DataFrame", key: str, col: str) -> dict[str, str]:
     return {r[key]: r[col] or "" for r in g.iter_rows(named=True)}
 
 
-def _groups(used: "pl.DataFrame", by: list[str], sla: dict[str, float], has: dict[str, bool], when: datetime,
-            to_days: float, unit: str, min_requests: int) -> list[dict[str, Any]]:
+def _regroup(frame: "pl.DataFrame | None", mapping: "pl.DataFrame") -> "pl.DataFrame | None":
+    """A per-code aggregate re-keyed by ``mapping`` (code -> category): ``code`` then holds the category."""
     import polars as pl
 
-    lf = used.lazy()
-    km = km_table(lf.select(by + ["duration", "event"]), by)
+    if frame is None:
+        return None
+    keys = [c for c in frame.columns if c in ("duration", "event")]
+    values = [c for c in frame.columns if c not in keys and c != "code"]
+    j = frame.join(mapping, on="code", how="inner").drop("code").rename({"category": "code"})
+    return j.group_by(["code"] + keys).agg([pl.col(v).sum() for v in values])
+
+
+def _groups(frames: dict[str, "pl.DataFrame | None"], sla: dict[str, float], when: datetime, to_days: float,
+            unit: str, min_requests: int) -> list[dict[str, Any]]:
+    """One row per group ``code`` of the aggregates ``used`` (code, duration, event, n), ``due`` (per code
+    counts) and ``ack`` (code, duration, event, n)."""
+    import polars as pl
+
+    used = frames["used"].lazy()
+    km = km_table(used, ["code"], weight="n")
     ack = None
-    if has.get("acknowledged"):
-        ack = {r[by[0]]: r for r in km_table(
-            lf.select(by + [pl.col("ack_duration").alias("duration"), pl.col("ack_event").alias("event")]), by
-        ).iter_rows(named=True)}
+    if frames.get("ack") is not None:
+        ack = {r["code"]: r for r in km_table(frames["ack"].lazy(), ["code"], weight="n").iter_rows(named=True)}
     comp: dict[str, float] = {}
     if sla:
         per_day = 1.0 if unit == "business_days" else 24.0
-        s = pl.DataFrame({by[0]: list(sla), "t_sla": [float(v) * per_day for v in sla.values()]})
-        j = lf.join(s.lazy(), on=by[0], how="inner").select(by + ["duration", "event", "t_sla"])
-        comp = {r[by[0]]: 1.0 - r["s_at"] for r in survival_at(j, by, "t_sla").iter_rows(named=True)}
+        s = pl.DataFrame({"code": list(sla), "t_sla": [float(v) * per_day for v in sla.values()]})
+        j = used.join(s.lazy(), on="code", how="inner")
+        comp = {r["code"]: 1.0 - r["s_at"] for r in survival_at(j, ["code"], "t_sla", weight="n").iter_rows(named=True)}
     due: dict[str, dict[str, Any]] = {}
-    if has.get("due"):
-        d = (lf.filter(pl.col("due").is_not_null()).group_by(by).agg(
-            pl.len().alias("with_due"),
-            (pl.col("event") & (pl.col("closed") <= pl.col("due"))).sum().alias("closed_on_time"),
-            (pl.col("event") & (pl.col("closed") > pl.col("due"))).sum().alias("closed_late"),
-            (~pl.col("event") & (pl.lit(when) > pl.col("due"))).sum().alias("open_overdue"),
-            (~pl.col("event") & (pl.lit(when) <= pl.col("due"))).sum().alias("open_not_due"),
-        ).collect())
-        for r in d.iter_rows(named=True):
+    if frames.get("due") is not None:
+        for r in frames["due"].iter_rows(named=True):
             decided = r["closed_on_time"] + r["closed_late"] + r["open_overdue"]
-            due[r[by[0]]] = {k: int(r[k]) for k in ("with_due", "closed_on_time", "closed_late", "open_overdue",
+            due[r["code"]] = {k: int(r[k]) for k in ("with_due", "closed_on_time", "closed_late", "open_overdue",
                                                       "open_not_due")}
-            due[r[by[0]]]["on_time_share"] = _round(r["closed_on_time"] / decided, 4) if decided else None
+            due[r["code"]]["on_time_share"] = _round(r["closed_on_time"] / decided, 4) if decided else None
     out = []
     for r in km.iter_rows(named=True):
-        key = r[by[0]]
+        key = r["code"]
         q = {n: _round(r[n]) for n in ("p50", "p80", "p90")}
         qd = {f"{n}_days": _round(r[n] * to_days, 2) if r[n] is not None else None for n in ("p50", "p80", "p90")}
         n = int(r["n"])
+        follow = r["max_duration"] * to_days if r["max_duration"] is not None else None
         row = {
-            by[0]: key, "n_requests": n, "n_closed": int(r["n_event"]), "n_open": int(r["n_censored"]),
+            "code": key, "n_requests": n, "n_closed": int(r["n_event"]), "n_open": int(r["n_censored"]),
             "open_share": _round(r["n_censored"] / n, 4) if n else None, **q, **qd,
-            "follow_up_days": _round(r["max_duration"] * to_days, 2) if r["max_duration"] is not None else None,
-            "suggested_ctl_level": (suggest_ctl_level(n, qd["p50_days"], qd["p90_days"],
-                                                      r["max_duration"] * to_days if r["max_duration"] is not None else None,
-                                                      min_requests) if min_requests else None),
+            "follow_up_days": _round(follow, 2),
+            "suggested_ctl_level": (suggest_ctl_level(n, qd["p50_days"], qd["p90_days"], follow, min_requests)
+                                    if min_requests else None),
             "sla_days": sla.get(key), "sla_compliance": _round(comp.get(key), 4) if key in comp else None,
             "drift_days": (_round(qd["p80_days"] - sla[key], 2) if key in sla and qd["p80_days"] is not None else None),
             "due": due.get(key), "acknowledged": None,

@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 from codekit.errors import InputError, SchemaError, UsageError
 from codekit.io import csvfile, problems, strings, text as _text
@@ -196,8 +196,9 @@ class RequestTable:
     def collect(self) -> "pl.DataFrame":
         return self.lazy.collect(engine="streaming")
 
-    def quality(self) -> dict[str, Any]:
-        """Counts per bad-input rule (never silently dropped): see docs/formats.md."""
+    def quality(self, with_span: bool = False) -> dict[str, Any]:
+        """Counts per bad-input rule (never silently dropped): see docs/formats.md. ``with_span`` adds
+        ``_latest`` (the latest created/closed/acknowledged time) and ``_first_created`` (datetimes)."""
         import polars as pl
 
         raw = self._raw if self._raw is not None else self.lazy.with_columns(
@@ -216,8 +217,13 @@ class RequestTable:
             pl.col("created_offset").any().alias("_any_off"),
             (pl.col("created_offset").not_() & pl.col("created").is_not_null()).sum().alias("_naive"),
             pl.col("closed").max().alias("_max_closed"), pl.col("created").max().alias("_max_created"),
+            pl.col("acknowledged").max().alias("_max_ack"), pl.col("created").min().alias("_min_created"),
         ).collect(engine="streaming").row(0, named=True)
         out = {k: int(v or 0) for k, v in q.items() if not k.startswith("_")}
+        stamps = [v for v in (q["_max_created"], q["_max_closed"], q["_max_ack"]) if v is not None]
+        if with_span:
+            out["_latest"] = max(stamps) if stamps else None
+            out["_first_created"] = q["_min_created"]
         out["mixed_time_zones"] = int(q["_naive"] or 0) if q["_any_off"] else 0
         unknown = (
             self.lazy.filter(pl.col("state") == "unknown").group_by("status").agg(pl.len().alias("n"))
@@ -230,20 +236,58 @@ class RequestTable:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def parse_datetime(expr: "pl.Expr") -> "pl.Expr":
+def parse_datetime(expr: "pl.Expr", formats: tuple[str, ...] = _DATE_FORMATS, offsets: bool = True) -> "pl.Expr":
     """Text -> Datetime(us): ISO 8601 (``T`` or space, optional fraction), NYC ``05/01/2022 12:00:03 AM``, dates;
-    a trailing ``Z`` or ``+hh:mm`` offset converts the time to UTC. Unparseable text -> null."""
+    a trailing ``Z`` or ``+hh:mm`` offset converts the time to UTC. Unparseable text -> null.
+
+    ``formats`` (strftime patterns over the text without its offset and with ``T`` read as a space) are tried in
+    order; :func:`detect_formats` picks the few a column uses, so a large file is not parsed nine times."""
     import polars as pl
 
     t = expr.cast(pl.String).str.strip_chars()
+    body = t.str.replace(_OFFSET, "") if offsets else t
+    body = body.str.replace("T", " ", literal=True).str.strip_chars()
+    parsed = [body.str.to_datetime(f, strict=False, time_unit="us") for f in formats]
+    naive = parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
+    if not offsets:
+        return naive
     off = t.str.extract(_OFFSET)
-    body = t.str.replace(_OFFSET, "").str.replace("T", " ", literal=True).str.strip_chars()
-    naive = pl.coalesce([body.str.to_datetime(f, strict=False, time_unit="us") for f in _DATE_FORMATS])
     sign = off.str.slice(0, 1).replace_strict({"+": 1, "-": -1}, default=0, return_dtype=pl.Int64)
     digits = off.str.replace(":", "", literal=True)
     minutes = sign * (digits.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
                       + digits.str.slice(3, 2).cast(pl.Int64, strict=False))
     return naive - pl.duration(minutes=minutes.fill_null(0))
+
+
+#: How many non-empty values of a date column :func:`detect_formats` reads.
+SAMPLE_VALUES = 2000
+
+
+def detect_formats(values: "pl.Series") -> tuple[tuple[str, ...], bool]:
+    """The date formats a sample of a column uses (most common first) and whether any value has an offset.
+
+    Every format that parses at least one sampled value is kept; with no usable sample, all formats are
+    tried. Values in a format the sample did not show are counted as unparseable (``created_unparsed``...),
+    never dropped."""
+    import polars as pl
+
+    v = values.drop_nulls().str.strip_chars()
+    v = v.filter(v != "")
+    if v.len() == 0:
+        return _DATE_FORMATS, True
+    has_off = bool(v.str.contains(_OFFSET).any())
+    body = v.str.replace(_OFFSET, "").str.replace("T", " ", literal=True).str.strip_chars()
+    hits = []
+    left = pl.Series([True] * body.len())
+    for f in _DATE_FORMATS:
+        ok = body.str.to_datetime(f, strict=False, time_unit="us").is_not_null()
+        n = int((ok & left).sum())
+        if n:
+            hits.append((n, f))
+            left = left & ~ok
+    if not hits:
+        return _DATE_FORMATS, has_off
+    return tuple(f for _, f in sorted(hits, key=lambda h: -h[0])), has_off
 
 
 def _has_offset(expr: "pl.Expr") -> "pl.Expr":
@@ -252,21 +296,28 @@ def _has_offset(expr: "pl.Expr") -> "pl.Expr":
     return expr.cast(pl.String).str.strip_chars().str.contains(_OFFSET).fill_null(False)
 
 
-def state_expr(status: "pl.Expr", closed: "pl.Expr | None") -> "pl.Expr":
-    """open / closed / cancelled / unknown from the status text (any case); a close date with an empty or
-    unknown status means closed."""
+def state_of(status: str) -> str:
+    """open / closed / cancelled / unknown from a status text (any case; the first words before ``-``, ``:``
+    or ``(`` also count: ``Completed - The request has been concluded.`` is closed)."""
+    t = (status or "").strip().lower()
+    first = re.split(r"\s*[-:(]", t, maxsplit=1)[0].strip()
+    for words, state in ((CANCELLED, "cancelled"), (CLOSED_STATUSES, "closed"), (OPEN_STATUSES, "open")):
+        if t in words or first in words:
+            return state
+    return "unknown"
+
+
+def state_expr(status: "pl.Expr", closed: "pl.Expr | None", values: "Iterable[str] | None" = None) -> "pl.Expr":
+    """The state column: :func:`state_of` of each distinct status (``values``: the distinct statuses, mapped
+    once in Python); an empty or unknown status with a close date means closed."""
     import polars as pl
 
-    s = status.fill_null("").str.strip_chars().str.to_lowercase()
-    first = s.str.extract(r"^([a-z][a-z \-]*?)(\s*[-:(]|$)", 1).str.strip_chars()
-    has_closed = closed.is_not_null() if closed is not None else pl.lit(False)
-    return (
-        pl.when(s.is_in(CANCELLED) | first.is_in(CANCELLED)).then(pl.lit("cancelled"))
-        .when(s.is_in(CLOSED_STATUSES) | first.is_in(CLOSED_STATUSES)).then(pl.lit("closed"))
-        .when(s.is_in(OPEN_STATUSES) | first.is_in(OPEN_STATUSES)).then(pl.lit("open"))
-        .when(has_closed).then(pl.lit("closed"))
-        .otherwise(pl.lit("unknown"))
-    )
+    mapping = {v: state_of(v) for v in (values or ()) if v is not None}
+    mapped = status.fill_null("").replace_strict(mapping, default="unknown", return_dtype=pl.String) if mapping \
+        else pl.lit("unknown", dtype=pl.String)
+    if closed is None:
+        return mapped
+    return pl.when((mapped == "unknown") & closed.is_not_null()).then(pl.lit("closed")).otherwise(mapped)
 
 
 def channel_expr(expr: "pl.Expr | None", default: str) -> "pl.Expr":
@@ -279,7 +330,12 @@ def channel_expr(expr: "pl.Expr | None", default: str) -> "pl.Expr":
 
 
 def _clean(expr: "pl.Expr") -> "pl.Expr":
+    """Names (code keys): whitespace runs collapsed, as the catalogue loaders do."""
     return expr.fill_null("").str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _strip(expr: "pl.Expr") -> "pl.Expr":
+    return expr.fill_null("").str.strip_chars()
 
 
 def _canonical(lf: "pl.LazyFrame", source_channel: str, has: dict[str, bool]) -> tuple["pl.LazyFrame", "pl.LazyFrame"]:
@@ -287,8 +343,18 @@ def _canonical(lf: "pl.LazyFrame", source_channel: str, has: dict[str, bool]) ->
     ``channel_text``, ...) to (the canonical select, the raw frame with text beside the parsed columns)."""
     import polars as pl
 
+    present = [c for c in ("created_text", "closed_text", "due_text", "ack_text") if has.get(c)]
+    got = pl.collect_all([lf.select(pl.col(c)).filter(pl.col(c).is_not_null() & (pl.col(c) != ""))
+                          .head(SAMPLE_VALUES) for c in present] + [lf.select(pl.col("status").unique())],
+                         engine="streaming")
+    fmts = {c: detect_formats(df[c]) for c, df in zip(present, got)}
+    statuses = got[-1]["status"].to_list()
+
     def dt(col: str) -> "pl.Expr":
-        return parse_datetime(pl.col(col)) if has.get(col) else pl.lit(None, dtype=pl.Datetime("us"))
+        if not has.get(col):
+            return pl.lit(None, dtype=pl.Datetime("us"))
+        f, off = fmts[col]
+        return parse_datetime(pl.col(col), f, off)
 
     parsed = lf.with_columns(
         dt("created_text").alias("created"),
@@ -297,7 +363,7 @@ def _canonical(lf: "pl.LazyFrame", source_channel: str, has: dict[str, bool]) ->
         dt("ack_text").alias("acknowledged"),
         (_has_offset(pl.col("created_text")) if has.get("created_text") else pl.lit(False)).alias("created_offset"),
     ).with_columns(
-        state_expr(pl.col("status"), pl.col("closed")).alias("state"),
+        state_expr(pl.col("status"), pl.col("closed"), statuses).alias("state"),
         channel_expr(pl.col("channel_text") if has.get("channel_text") else None, source_channel).alias("channel"),
     )
     order = list(REQUEST_COLUMNS)
@@ -339,7 +405,8 @@ def _csv_table(p: Path, cols: RequestColumns, fmt: str, header: list[str]) -> Re
                    "channel": "channel_text", "id": "source_id", "code": "__code", "correct": "correct_code"}
         for role, out in text_of.items():
             c = present.get(role)
-            sel.append((_clean(pl.col(c)) if c else pl.lit("", dtype=pl.String)).alias(out))
+            tidy = _clean if role in ("division", "section", "code", "status", "correct") else _strip
+            sel.append((tidy(pl.col(c)) if c else pl.lit("", dtype=pl.String)).alias(out))
         lf = scan.select(sel)
         keys = names + ["__code", "division", "section"]
         lf = lf.filter(pl.any_horizontal([pl.col(k) != "" for k in keys] + [pl.col("status") != ""]))
@@ -606,4 +673,4 @@ def catalogue_counts(table: RequestTable) -> dict[str, Any]:
 
 
 __all__ = ["REQUEST_COLUMNS", "REQUEST_FORMATS", "RequestColumns", "RequestTable", "load_requests",
-           "detect_request_format", "parse_datetime", "state_expr", "PRESETS", "ROLES", "STATES"]
+           "detect_request_format", "parse_datetime", "state_expr", "state_of", "PRESETS", "ROLES", "STATES"]
