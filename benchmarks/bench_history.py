@@ -43,18 +43,18 @@ def _vmhwm() -> int:
 
 
 def run_codekit(path: str) -> dict:
-    from codekit.analyse.history import events_lazy, rule_counts
-    from codekit.analyse.timelines import build_timelines
-    from codekit.io.requests import load_requests
+    """What a user runs: `codekit convert-log REQUESTS errors.parquet --from-requests`, then `codekit timelines`."""
+    import tempfile
 
-    with load_requests(path) as t:
-        counts = rule_counts(t)
-        n_events = events_lazy(t).select("event_id").collect(engine="streaming").height
+    from codekit.analyse.history import derive_error_log
+    from codekit.analyse.timelines import build_timelines
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ev = derive_error_log(path, Path(tmp) / "errors.parquet")
     res = build_timelines(path)
     top = res["codes"][0]
-    return {"requests": res["counts"]["rows"], "closed": res["counts"]["closed"], "events": n_events,
-            "top_n": top["n_requests"], "top_p50": top["p50"], "top_p90": top["p90"],
-            "rules_matched": sum(counts["matched"].values())}
+    return {"requests": res["counts"]["rows"], "closed": res["counts"]["closed"], "events": ev["n_events"],
+            "top_n": top["n_requests"], "top_p50": top["p50"], "top_p90": top["p90"]}
 
 
 def _km_polars(lf):

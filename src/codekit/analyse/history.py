@@ -147,6 +147,7 @@ def derive_error_log(src: str | Path, dst: str | Path, *, format: str | None = N
                          found=repr(out.suffix or "no suffix"))
     check_output(out, inputs=[src])
     with load_requests(src, format=format, columns=columns) as table:
+        table.materialise()
         counts = rule_counts(table)
         if counts["requests"] == 0:
             raise InputError("the file holds no requests", path=Path(src), hint="check the export")

@@ -178,6 +178,7 @@ def build_timelines(
         if not table.has.get("created", False):
             raise UsageError("the request rows have no creation time", path=Path(requests),
                              hint="name it with --columns created=<column>")
+        table.materialise()
         quality = table.quality(with_span=True)
         if quality["rows"] == 0:
             raise InputError("the file holds no requests", path=Path(requests), hint="check the export")

@@ -175,8 +175,9 @@ class RequestTable:
     columns_found: tuple[str, ...] = ()
     has: dict[str, bool] = field(default_factory=dict)  # which roles the source carries (closed, due, ...)
     warnings: list[str] = field(default_factory=list)
-    _raw: Any = field(default=None, repr=False)  # LazyFrame with created_text/closed_text beside the parsed ones
+    _raw: Any = field(default=None, repr=False)  # LazyFrame: the columns plus flags (_created_text, ...) for quality()
     _stack: Any = field(default=None, repr=False)
+    _materialised: bool = field(default=False, repr=False)
 
     def close(self) -> None:
         if self._stack is not None:
@@ -193,6 +194,34 @@ class RequestTable:
         with contextlib.suppress(Exception):
             self.close()
 
+    def materialise(self) -> "RequestTable":
+        """Parse once: stream the table (and its quality flags) into a temporary Parquet file that lives as long
+        as the table, and read every later query from it. Memory stays bounded (``sink_parquet``); each later
+        pass reads only the columns it needs instead of re-parsing the CSV. No-op for in-memory sources."""
+        import os
+        import tempfile
+
+        import polars as pl
+
+        if self._raw is None or self._materialised:
+            return self
+        if self._stack is None:
+            self._stack = contextlib.ExitStack()
+        fd, tmp = tempfile.mkstemp(prefix="codekit-requests-", suffix=".parquet")
+        os.close(fd)
+        self._stack.callback(lambda: os.path.exists(tmp) and os.unlink(tmp))
+        try:
+            self._raw.sink_parquet(tmp, compression="lz4")
+        except pl.exceptions.PolarsError as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise InputError(f"cannot read the requests: {first}", path=self.source,
+                             hint="check the quotes and the number of fields per row, or re-export the file") from None
+        scan = pl.scan_parquet(tmp)
+        self._raw = scan
+        self.lazy = scan.select(list(REQUEST_COLUMNS))
+        self._materialised = True
+        return self
+
     def collect(self) -> "pl.DataFrame":
         return self.lazy.collect(engine="streaming")
 
@@ -202,14 +231,14 @@ class RequestTable:
         import polars as pl
 
         raw = self._raw if self._raw is not None else self.lazy.with_columns(
-            pl.lit(None, dtype=pl.String).alias("created_text"), pl.lit(None, dtype=pl.String).alias("closed_text"),
-            pl.lit(None, dtype=pl.Boolean).alias("created_offset"))
-        nonempty = lambda c: pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")  # noqa: E731
+            pl.lit(False).alias("_created_text"), pl.lit(False).alias("_closed_text"),
+            pl.lit(False).alias("created_offset"))
+        nonempty = pl.col  # the flags say whether the text was non-empty
         q = raw.select(
             pl.len().alias("rows"),
-            (pl.col("created").is_null() & ~nonempty("created_text")).sum().alias("created_missing"),
-            (pl.col("created").is_null() & nonempty("created_text")).sum().alias("created_unparsed"),
-            (pl.col("closed").is_null() & nonempty("closed_text")).sum().alias("closed_unparsed"),
+            (pl.col("created").is_null() & ~nonempty("_created_text")).sum().alias("created_missing"),
+            (pl.col("created").is_null() & nonempty("_created_text")).sum().alias("created_unparsed"),
+            (pl.col("closed").is_null() & nonempty("_closed_text")).sum().alias("closed_unparsed"),
             (pl.col("closed") < pl.col("created")).sum().alias("closed_before_created"),
             (pl.col("state") == "unknown").sum().alias("status_unknown"),
             ((pl.col("state") == "closed") & pl.col("closed").is_null()).sum().alias("closed_without_date"),
@@ -338,17 +367,23 @@ def _strip(expr: "pl.Expr") -> "pl.Expr":
     return expr.fill_null("").str.strip_chars()
 
 
-def _canonical(lf: "pl.LazyFrame", source_channel: str, has: dict[str, bool]) -> tuple["pl.LazyFrame", "pl.LazyFrame"]:
+def _canonical(lf: "pl.LazyFrame", source_channel: str, has: dict[str, bool],
+               statuses: list[str] | None = None, status_col: str = "status") -> tuple["pl.LazyFrame", "pl.LazyFrame"]:
     """From a frame of text columns (``created_text``, ``closed_text``, ``due_text``, ``ack_text``, ``status``,
     ``channel_text``, ...) to (the canonical select, the raw frame with text beside the parsed columns)."""
     import polars as pl
 
     present = [c for c in ("created_text", "closed_text", "due_text", "ack_text") if has.get(c)]
-    got = pl.collect_all([lf.select(pl.col(c)).filter(pl.col(c).is_not_null() & (pl.col(c) != ""))
-                          .head(SAMPLE_VALUES) for c in present] + [lf.select(pl.col("status").unique())],
-                         engine="streaming")
-    fmts = {c: detect_formats(df[c]) for c, df in zip(present, got)}
-    statuses = got[-1]["status"].to_list()
+    head = lf.head(SAMPLE_VALUES * 10).select(present).collect() if present else None
+    fmts: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for c in present:
+        values = head[c]
+        if not (values.drop_nulls().str.strip_chars() != "").any():  # nothing in the first rows: look further
+            values = (lf.select(pl.col(c)).filter(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != ""))
+                      .head(SAMPLE_VALUES).collect(engine="streaming")[c])
+        fmts[c] = detect_formats(values) if values.len() else ((_DATE_FORMATS[0],), False)
+    if statuses is None:
+        statuses = lf.select(pl.col(status_col).unique()).collect(engine="streaming")[status_col].to_list()
 
     def dt(col: str) -> "pl.Expr":
         if not has.get(col):
@@ -361,13 +396,17 @@ def _canonical(lf: "pl.LazyFrame", source_channel: str, has: dict[str, bool]) ->
         dt("closed_text").alias("closed"),
         dt("due_text").alias("due"),
         dt("ack_text").alias("acknowledged"),
-        (_has_offset(pl.col("created_text")) if has.get("created_text") else pl.lit(False)).alias("created_offset"),
+        (_has_offset(pl.col("created_text")) if has.get("created_text") and fmts["created_text"][1]
+         else pl.lit(False)).alias("created_offset"),
     ).with_columns(
-        state_expr(pl.col("status"), pl.col("closed"), statuses).alias("state"),
+        state_expr(pl.col(status_col), pl.col("closed"), statuses).alias("state"),
         channel_expr(pl.col("channel_text") if has.get("channel_text") else None, source_channel).alias("channel"),
     )
     order = list(REQUEST_COLUMNS)
-    return parsed.select(order), parsed.select(order + ["created_text", "closed_text", "created_offset"])
+    text = lambda c: (pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")) if has.get(c) else pl.lit(False)  # noqa: E731
+    raw = parsed.select(order + [text("created_text").alias("_created_text"), text("closed_text").alias("_closed_text"),
+                                 "created_offset"])
+    return parsed.select(order), raw
 
 
 def _collect(lf: "pl.LazyFrame", path: Path) -> "pl.DataFrame":
@@ -398,32 +437,35 @@ def _csv_table(p: Path, cols: RequestColumns, fmt: str, header: list[str]) -> Re
         scan = pl.scan_csv(src, infer_schema=False, row_index_name="__row", row_index_offset=1,
                            with_column_names=lambda cs: [c.strip().lstrip("\ufeff") for c in cs])
         names = [f"__n{i}" for i in range(len(cols.name))]
-        sel = [_clean(pl.col(c)).alias(n) for c, n in zip(cols.name, names)]
+        # the key columns stay raw: they are tidied once per distinct spelling (in _code_mapping), not per row
+        sel = [pl.col(c).fill_null("").alias(n) for c, n in zip(cols.name, names)]
         sel.append(pl.col("__row").cast(pl.Int64).alias("row"))
-        text_of = {"division": "division", "section": "section", "status": "status", "resolution": "resolution",
-                   "created": "created_text", "closed": "closed_text", "due": "due_text", "acknowledged": "ack_text",
-                   "channel": "channel_text", "id": "source_id", "code": "__code", "correct": "correct_code"}
+        text_of = {"division": "__div", "section": "__sec", "status": "__status", "code": "__code",
+                   "resolution": "resolution", "created": "created_text", "closed": "closed_text", "due": "due_text",
+                   "acknowledged": "ack_text", "channel": "channel_text", "id": "source_id", "correct": "correct_code"}
         for role, out in text_of.items():
             c = present.get(role)
-            tidy = _clean if role in ("division", "section", "code", "status", "correct") else _strip
-            sel.append((tidy(pl.col(c)) if c else pl.lit("", dtype=pl.String)).alias(out))
+            raw_key = role in ("division", "section", "status", "code")
+            expr = (pl.col(c).fill_null("") if raw_key else _strip(pl.col(c))) if c else pl.lit("", dtype=pl.String)
+            sel.append(expr.alias(out))
         lf = scan.select(sel)
-        keys = names + ["__code", "division", "section"]
-        lf = lf.filter(pl.any_horizontal([pl.col(k) != "" for k in keys] + [pl.col("status") != ""]))
+        keys = names + ["__code", "__div", "__sec"]
         # code ids: the same rule as the catalogue loader of this source (a small group-by, then a join)
-        spellings = _collect(lf.group_by(keys).agg(pl.len().alias("n")), p)
+        by_status = _collect(lf.group_by(keys + ["__status"]).agg(pl.len().alias("n")), p)
+        statuses = by_status["__status"].unique().to_list()
+        spellings = by_status.group_by(keys).agg(pl.col("n").sum()).sort(keys)
         mapping = _code_mapping(spellings, names, fmt, bool(cols.code))
-        lf = lf.join(mapping.lazy(), on=keys, how="left", nulls_equal=True, maintain_order="left")
-        if cols.code and "correct" in present:
-            pass  # a code column: the corrected value is a code already
+        lf = (lf.join(mapping.lazy(), on=keys, how="left", maintain_order="left")
+              .filter(~(pl.col("__blank") & (pl.col("__status").str.strip_chars() == ""))))
         lf = lf.with_columns(
+            pl.col("__status").str.strip_chars().alias("status"),
             pl.when(pl.col("source_id") == "").then(pl.col("row").cast(pl.String)).otherwise(pl.col("source_id"))
             .alias("source_id"),
             pl.when(pl.col("correct_code") == "").then(None).otherwise(pl.col("correct_code")).alias("correct_code"),
         )
         has = {"created_text": "created" in present, "closed_text": "closed" in present, "due_text": "due" in present,
                "ack_text": "acknowledged" in present, "channel_text": "channel" in present}
-        canon, raw = _canonical(lf, SOURCE_CHANNEL.get(fmt, "unknown"), has)
+        canon, raw = _canonical(lf, SOURCE_CHANNEL.get(fmt, "unknown"), has, statuses, status_col="__status")
     except BaseException:
         stack.close()
         raise
@@ -432,17 +474,24 @@ def _csv_table(p: Path, cols: RequestColumns, fmt: str, header: list[str]) -> Re
                         _stack=stack)
 
 
+def _tidy(v: str | None) -> str:
+    """Whitespace runs collapsed and the ends trimmed, as the catalogue loaders clean names."""
+    return " ".join((v or "").split())
+
+
 def _code_mapping(spellings: "pl.DataFrame", names: list[str], fmt: str, has_code: bool) -> "pl.DataFrame":
-    """(name parts, code, division, section) spelling -> (code, name), by the catalogue loaders' rules."""
+    """Raw (name parts, code, division, section) spelling -> (code, name, division, blank), by the catalogue
+    loaders' rules (names tidied first)."""
     import polars as pl
 
     from codekit.io import rows as _rows, toronto as _toronto
 
-    recs = list(spellings.iter_rows(named=True))
+    recs = [{k: _tidy(v) if isinstance(v, str) else v for k, v in r.items()} for r in spellings.iter_rows(named=True)]
     codes: list[str | None] = []
     shown: list[str] = []
+    blank = [not any(r[k] for k in names + ["__code", "__div", "__sec"]) for r in recs]
     if fmt == "toronto":
-        key_of = [(r["division"].lower(), r["section"].lower(), r[names[0]].lower()) for r in recs]
+        key_of = [(r["__div"].lower(), r["__sec"].lower(), r[names[0]].lower()) for r in recs]
         assigned = _toronto._assign_codes(sorted(set(key_of)))
         codes = [assigned[k] for k in key_of]
         shown = [r[names[0]] or _toronto.NO_TYPE for r in recs]
@@ -455,14 +504,16 @@ def _code_mapping(spellings: "pl.DataFrame", names: list[str], fmt: str, has_cod
         key_of = []
         for r in recs:
             parts = tuple(r[n] for n in names)
-            key_of.append((tuple(x.casefold() for x in parts), r["division"].casefold()) if any(parts) else None)
+            key_of.append((tuple(x.casefold() for x in parts), r["__div"].casefold()) if any(parts) else None)
         assigned = _rows._code_ids({k: {} for k in key_of if k is not None}, False)
         for r, k in zip(recs, key_of):
             codes.append(assigned[k] if k is not None else None)
             shown.append(_rows._display_name(tuple(r[n] for n in names)))
-    data = {k: spellings[k] for k in names + ["__code", "division", "section"]}
-    return pl.DataFrame(data).with_columns(pl.Series("code", codes, dtype=pl.String),
-                                           pl.Series("name", shown, dtype=pl.String))
+    data = {k: spellings[k] for k in names + ["__code", "__div", "__sec"]}
+    return pl.DataFrame(data).with_columns(
+        pl.Series("code", codes, dtype=pl.String), pl.Series("name", shown, dtype=pl.String),
+        pl.Series("division", [r["__div"] for r in recs], dtype=pl.String),
+        pl.Series("__blank", blank, dtype=pl.Boolean))
 
 
 # ------------------------------------------------------------------------------------- JSON / XML sources
