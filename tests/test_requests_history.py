@@ -308,6 +308,16 @@ def test_convert_log_from_requests_unknown_layout(tmp_path):
     assert r.stderr.startswith(f"Error: {p}: cannot tell which columns of the request rows hold what. Name them with --columns")
 
 
+def test_aggregated_table_is_not_request_rows(tmp_path):
+    p = tmp_path / "taxonomy.csv"
+    p.write_text("code,division_code,division,section_code,section,request_type,count,share\n"
+                 "T311-R0001,T311-D03,Parks,T311-S010,Forestry,General Pruning,75726,0.034\n", encoding="utf-8")
+    r = run_cli("timelines", p)
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"Error: {p}: this is an aggregated request-type table (a count per type), not "
+                               "request rows. Give the rows themselves")
+
+
 # ------------------------------------------------------------------------------------------- real data
 
 
@@ -325,3 +335,23 @@ def test_real_toronto_open311_cancellations(real_dir, tmp_path):
     with load_requests(src) as t:
         counts = rule_counts(t)
     assert counts["requests"] == 1000 and counts["matched"]["notes-cancelled"] == 10
+
+
+def test_quality_counts_each_bad_input_rule(tmp_path):
+    p = tmp_path / "rows.csv"
+    p.write_text("code,created,closed,status\n"
+                 "A,2024-01-01T10:00:00-05:00,2024-01-02T10:00:00-05:00,Closed\n"
+                 "A,2024-01-01T10:00:00,,Open\n"                      # no offset where others have one
+                 "A,2024-01-03T10:00:00Z,2024-01-02T10:00:00Z,Closed\n"  # closed before created
+                 "A,,,Open\n"                                          # no creation date
+                 "A,2024-01-04T10:00:00Z,yesterday,Closed\n"           # close date that does not parse
+                 "A,2024-01-05T10:00:00Z,,Parked\n", encoding="utf-8")  # unknown status
+    with load_requests(p, columns="code=code,created=created,closed=closed,status=status") as t:
+        q = t.quality()
+        t.materialise()
+        assert t.quality() == q  # the same counts read back from the materialised table
+    assert {k: q[k] for k in ("rows", "created_missing", "created_unparsed", "closed_unparsed", "closed_before_created",
+                              "status_unknown", "closed_without_date", "mixed_time_zones")} == {
+        "rows": 6, "created_missing": 1, "created_unparsed": 0, "closed_unparsed": 1, "closed_before_created": 1,
+        "status_unknown": 1, "closed_without_date": 1, "mixed_time_zones": 1}
+    assert q["unknown_statuses"] == {"Parked": 1}

@@ -655,6 +655,10 @@ def detect_request_format(path: Path, header: list[str] | None = None) -> str:
         return "nyc"
     if all(c in header for c in PRESETS["sf"].required()):
         return "rows"
+    if toronto.is_taxonomy_header(header):
+        raise InputError("this is an aggregated request-type table (a count per type), not request rows", path=path,
+                         hint="give the rows themselves (one line per request, with its creation date), e.g. "
+                         "Toronto's yearly '311 Service Requests - Customer Initiated' CSV")
     raise UsageError("cannot tell which columns of the request rows hold what", path=path,
                      hint="name them with --columns (a preset: " + ", ".join(sorted(PRESETS))
                      + "; or role=Column,... with roles " + ", ".join(ROLES) + ")")
