@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         c, o = res["counts"], res["overall"]
         lines += [f"## {title}", "", f"`{rel}` ({res['format']}); as of {res['as_of']}", "",
                   f"- requests {c['rows']:,}; timed {c['used']:,}: closed {c['closed']:,}, still open {c['open']:,}"
-                  + (f"; not timed: " + ", ".join(f"{k} {v:,}" for k, v in c["excluded"].items()) if c["excluded"] else ""),
+                  + ("; not timed: " + ", ".join(f"{k} {v:,}" for k, v in c["excluded"].items()) if c["excluded"] else ""),
                   f"- all requests: p50 {_q(o['p50_days'])}, p80 {_q(o['p80_days'])}, p90 {_q(o['p90_days'])} days",
                   "- error events: " + (", ".join(f"{k} {n:,}" for k, n in ev["by_kind"].items()) or "none")
                   + "; rules matched: " + ", ".join(f"{k} {n:,}" for k, n in ev["rules"]["matched"].items() if n)

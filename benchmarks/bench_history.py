@@ -131,7 +131,7 @@ def run_pandas(path: str) -> dict:
     p90 = g[g["s"] <= 0.1 + 1e-9].groupby("code")["duration"].min()
     top = sorted(size.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     v50, v90 = p50.get(top, np.nan), p90.get(top, np.nan)
-    return {"requests": int(len(df)), "closed": int(event.sum()), "events": int(referred.sum()),
+    return {"requests": len(df), "closed": int(event.sum()), "events": int(referred.sum()),
             "top_n": int(size[top]), "top_p50": None if np.isnan(v50) else round(float(v50), 2),
             "top_p90": None if np.isnan(v90) else round(float(v90), 2)}
 
@@ -235,7 +235,7 @@ def main() -> None:
                 continue
             agree = all(r[k] is None or ref.get(k) is None or r[k] == ref[k] for k in ("requests", "closed", "events", "top_n"))
             bad |= not agree
-            f = lambda v: "" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))  # noqa: E731
+            f = lambda v: "" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
             lines.append(f"| {name} | {t} | {f(r['requests'])} | {f(r['closed'])} | {f(r['events'])} | {f(r['top_n'])} | "
                          f"{f(r['top_p50'])} | {f(r['top_p90'])} | {r['work_s']:.2f} | {r['wall_s']:.2f} | "
                          f"{r['peak_rss'] / 2**20:,.0f} |" + ("" if agree else " (disagrees)"))

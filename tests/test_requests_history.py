@@ -120,7 +120,8 @@ def test_every_source_gives_the_canonical_columns(tmp_path):
 
 
 def test_toronto_codes_and_cancellations_match_the_toronto_loader(tmp_path):
-    from codekit.io.toronto import load_requests as load_catalogue_rows, toronto_cancellations
+    from codekit.io.toronto import load_requests as load_catalogue_rows
+    from codekit.io.toronto import toronto_cancellations
 
     p = write_toronto(tmp_path)
     with load_requests(p) as t:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codekit.analyse.timelines import build_timelines, km_table, suggest_ctl_level
 from codekit.errors import UsageError

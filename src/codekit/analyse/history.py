@@ -82,6 +82,16 @@ def _rule_expr() -> "pl.Expr":
     return expr
 
 
+def _kind_expr(kind_of: dict[str, str]) -> "pl.Expr":
+    """rule id -> kind as a when/then chain (``replace_strict`` is not streamed)."""
+    import polars as pl
+
+    expr = pl.lit(None, dtype=pl.String)
+    for rule_id, kind in kind_of.items():
+        expr = pl.when(pl.col("rule") == rule_id).then(pl.lit(kind)).otherwise(expr)
+    return expr
+
+
 def events_lazy(table: RequestTable) -> "pl.LazyFrame":
     """The canonical error events of a request table, lazily (one per matching request, in row order)."""
     import polars as pl
@@ -94,10 +104,11 @@ def events_lazy(table: RequestTable) -> "pl.LazyFrame":
             pl.col("row").cast(pl.Int64).alias("event_id"),
             pl.col("created").alias("timestamp"),
             pl.col("channel"),
-            pl.col("rule").replace_strict(kind_of, return_dtype=pl.String).alias("kind"),
+            _kind_expr(kind_of).alias("kind"),
             pl.col("code").alias("submitted_code"),
             pl.when(pl.col("rule") == "recoded").then(pl.col("correct_code")).otherwise(None).alias("correct_code"),
         )
+        .sort("event_id")  # events are a small share of the requests: sorting them is cheap
     )
 
 

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from codekit.errors import InputError, SchemaError, UsageError
-from codekit.io import csvfile, problems, strings, text as _text
+from codekit.io import csvfile, problems, strings
+from codekit.io import text as _text
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
@@ -211,7 +212,7 @@ class RequestTable:
         os.close(fd)
         self._stack.callback(lambda: os.path.exists(tmp) and os.unlink(tmp))
         try:
-            self._raw.sink_parquet(tmp, compression="lz4")
+            self._raw.sink_parquet(tmp, compression="lz4", row_group_size=131_072)
         except pl.exceptions.PolarsError as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise InputError(f"cannot read the requests: {first}", path=self.source,
@@ -223,7 +224,8 @@ class RequestTable:
         return self
 
     def collect(self) -> "pl.DataFrame":
-        return self.lazy.collect(engine="streaming")
+        """The whole table in memory, in source order (small files and tests; the aggregations never need it)."""
+        return self.lazy.sort("row").collect(engine="streaming")
 
     def quality(self, with_span: bool = False) -> dict[str, Any]:
         """Counts per bad-input rule (never silently dropped): see docs/formats.md. ``with_span`` adds
@@ -281,7 +283,8 @@ def parse_datetime(expr: "pl.Expr", formats: tuple[str, ...] = _DATE_FORMATS, of
     if not offsets:
         return naive
     off = t.str.extract(_OFFSET)
-    sign = off.str.slice(0, 1).replace_strict({"+": 1, "-": -1}, default=0, return_dtype=pl.Int64)
+    sign = pl.when(off.str.starts_with("-")).then(pl.lit(-1)).when(off.str.starts_with("+")).then(pl.lit(1)) \
+        .otherwise(pl.lit(0)).cast(pl.Int64)
     digits = off.str.replace(":", "", literal=True)
     minutes = sign * (digits.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
                       + digits.str.slice(3, 2).cast(pl.Int64, strict=False))
@@ -341,9 +344,15 @@ def state_expr(status: "pl.Expr", closed: "pl.Expr | None", values: "Iterable[st
     once in Python); an empty or unknown status with a close date means closed."""
     import polars as pl
 
-    mapping = {v: state_of(v) for v in (values or ()) if v is not None}
-    mapped = status.fill_null("").replace_strict(mapping, default="unknown", return_dtype=pl.String) if mapping \
-        else pl.lit("unknown", dtype=pl.String)
+    by_state: dict[str, list[str]] = {}
+    for v in values or ():
+        if v is not None:
+            by_state.setdefault(state_of(v), []).append(v)
+    # is_in chains, not replace_strict: replace_strict is not streamed (memory would grow with the rows)
+    mapped = pl.lit("unknown", dtype=pl.String)
+    for state in ("open", "closed", "cancelled"):
+        if by_state.get(state):
+            mapped = pl.when(status.is_in(sorted(by_state[state]))).then(pl.lit(state)).otherwise(mapped)
     if closed is None:
         return mapped
     return pl.when((mapped == "unknown") & closed.is_not_null()).then(pl.lit("closed")).otherwise(mapped)
@@ -355,7 +364,10 @@ def channel_expr(expr: "pl.Expr | None", default: str) -> "pl.Expr":
     if expr is None:
         return pl.lit(default, dtype=pl.String)
     s = expr.fill_null("").str.strip_chars().str.to_lowercase()
-    return s.replace_strict(CHANNEL_MAP, default="unknown", return_dtype=pl.String)
+    out = pl.lit("unknown", dtype=pl.String)
+    for channel in sorted(set(CHANNEL_MAP.values())):
+        out = pl.when(s.is_in(sorted(k for k, v in CHANNEL_MAP.items() if v == channel))).then(pl.lit(channel)).otherwise(out)
+    return out
 
 
 def _clean(expr: "pl.Expr") -> "pl.Expr":
@@ -403,7 +415,7 @@ def _canonical(lf: "pl.LazyFrame", source_channel: str, has: dict[str, bool],
         channel_expr(pl.col("channel_text") if has.get("channel_text") else None, source_channel).alias("channel"),
     )
     order = list(REQUEST_COLUMNS)
-    text = lambda c: (pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")) if has.get(c) else pl.lit(False)  # noqa: E731
+    text = lambda c: (pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")) if has.get(c) else pl.lit(False)
     raw = parsed.select(order + [text("created_text").alias("_created_text"), text("closed_text").alias("_closed_text"),
                                  "created_offset"])
     return parsed.select(order), raw
@@ -455,7 +467,7 @@ def _csv_table(p: Path, cols: RequestColumns, fmt: str, header: list[str]) -> Re
         statuses = by_status["__status"].unique().to_list()
         spellings = by_status.group_by(keys).agg(pl.col("n").sum()).sort(keys)
         mapping = _code_mapping(spellings, names, fmt, bool(cols.code))
-        lf = (lf.join(mapping.lazy(), on=keys, how="left", maintain_order="left")
+        lf = (lf.join(mapping.lazy(), on=keys, how="left")
               .filter(~(pl.col("__blank") & (pl.col("__status").str.strip_chars() == ""))))
         lf = lf.with_columns(
             pl.col("__status").str.strip_chars().alias("status"),
@@ -484,7 +496,8 @@ def _code_mapping(spellings: "pl.DataFrame", names: list[str], fmt: str, has_cod
     loaders' rules (names tidied first)."""
     import polars as pl
 
-    from codekit.io import rows as _rows, toronto as _toronto
+    from codekit.io import rows as _rows
+    from codekit.io import toronto as _toronto
 
     recs = [{k: _tidy(v) if isinstance(v, str) else v for k, v in r.items()} for r in spellings.iter_rows(named=True)]
     codes: list[str | None] = []
