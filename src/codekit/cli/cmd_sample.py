@@ -57,9 +57,11 @@ def sample(
 
 @app.command("convert-log")
 def convert_log(
-    src: Path = typer.Argument(..., help="Error log to convert (CSV or Parquet, canonical schema)."),
+    src: Path = typer.Argument(..., help="Error log to convert (CSV or Parquet, canonical schema), or request rows with --from-requests."),
     dst: Path = typer.Argument(..., help="Parquet file to write (.parquet)."),
     log_format: Optional[str] = typer.Option(None, "--log-format", help="Input format (csv or parquet); detected when omitted."),
+    from_requests: bool = typer.Option(False, "--from-requests", metavar="", help="SRC is request rows (Toronto/NYC CSV, Open311 requests, SeeClickFix pages): derive the error events from them (docs/timelines.md)."),
+    columns: Optional[str] = typer.Option(None, "--columns", help="With --from-requests: a preset (nyc, sf, toronto) or role=Column,... for other cities' rows."),
     force: bool = typer.Option(False, "--force", metavar="", help="Replace DST if it exists."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -69,6 +71,18 @@ def convert_log(
 
     if dst.exists() and not force:
         raise UsageError("the output exists", path=dst, hint="pass --force to replace it, or name another file")
+    if from_requests:
+        from codekit.analyse.history import derive_error_log
+
+        with progress(f"deriving error events from {src}", total=None, enabled=not as_json):
+            result = derive_error_log(src, dst, columns=columns)
+        if as_json:
+            emit_json(result)
+            return
+        _render_derived(result)
+        return
+    if columns:
+        raise UsageError("--columns needs --from-requests", hint="add --from-requests, or leave --columns out")
     with progress(f"converting {src}", total=None, enabled=not as_json):
         result = convert_error_log(src, dst, format=log_format)
     if as_json:
@@ -78,6 +92,22 @@ def convert_log(
         f"{result['output']}: {result['n_events']:,} events "
         f"({_size(result['bytes_in'])} -> {_size(result['bytes_out'])})"
     )
+
+
+def _render_derived(result: dict) -> None:
+    from rich.markup import escape
+
+    c = console()
+    r = result["rules"]
+    c.print(f"{escape(result['output'])}: {result['n_events']:,} error events from {result['n_requests']:,} requests "
+            f"({result['format']})" + ("; " + ", ".join(f"{k} {n:,}" for k, n in result["by_kind"].items()) if result["by_kind"] else ""))
+    c.print("Rules matched: " + ", ".join(f"{k} {n:,}" for k, n in r["matched"].items()))
+    c.print(f"No rule matched: {r['unmatched']:,} requests ({r['unmatched_with_text']:,} with a resolution text)")
+    if r["matched_without_timestamp"]:
+        c.print(f"[yellow]warning:[/yellow] {r['matched_without_timestamp']:,} matching requests have no parseable "
+                "creation time and are not in the log")
+    for t in r["top_unmatched_texts"]:
+        c.print(f"  unmatched x{t['n']:,}: {escape(t['text'])}")
 
 
 def _size(n: int) -> str:

@@ -13,3 +13,4 @@ from codekit.cli import cmd_sync
 from codekit.cli import cmd_edit
 from codekit.cli import cmd_project
 from codekit.cli import cmd_lint
+from codekit.cli import cmd_timelines
