@@ -45,6 +45,10 @@ def propose(
         None, "--against", help="Score against an existing grouping: group, section, division, extra.KEY."
     ),
     seed: int = typer.Option(311, "--seed", help="Seed of the clustering and of the bundled sample city."),
+    max_answers: int = typer.Option(
+        7, "--max-answers", min=2,
+        help="Most answers a drafted question offers; a larger category asks dependent questions.",
+    ),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
@@ -71,6 +75,7 @@ def propose(
         result = run_propose(
             cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
             constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
+            max_answers=max_answers,
         )
         written = []
         if out is not None:
@@ -100,8 +105,9 @@ def render(data: dict) -> None:
     out.print(f"sizes: min {s['min']}, median {s['median']}, max {s['max']}; {s['n_single']} single-code categories")
     rq = m["routing_questions"]
     out.print(
-        f"routing questions: {rq['total']} in all, mean {rq['mean']:.2f} per category, max {rq['max']} "
-        f"(answers of at most {rq['max_options']}); {rq['categories_spanning_divisions']} categories span divisions"
+        f"routing questions in the draft: {rq['total']} in all; a resident answers at most {rq['max']} "
+        f"(mean {rq['mean']:.2f} per category); the longest question has {rq['most_answers']} answers "
+        f"(limit {rq['max_answers']}); {rq['categories_spanning_divisions']} categories span divisions"
     )
     if m.get("confusion_within_share") is not None:
         out.print(
