@@ -158,11 +158,11 @@ class _Builder:
                 level.append(-1)
         # siblings with the same words in another order are near-duplicate codes: numbered, not "told apart"
         # by words that mean nothing to a resident (the analysts merge them; the notes name them)
-        counts = Counter(T.fold(x) for x in out)
+        counts = Counter(_same(x) for x in out)
         by_text: dict[str, list[int]] = {}
         for j, x in enumerate(out):
-            if counts[T.fold(x)] > 1 and level[j] >= 0:
-                by_text.setdefault(T.fold(x), []).append(j)
+            if counts[_same(x)] > 1 and level[j] >= 0:
+                by_text.setdefault(_same(x), []).append(j)
         for js in by_text.values():
             bags = {frozenset(T.content_words(self.names[groups[j][0][0]])) for j in js}
             if len(bags) == 1:
@@ -170,8 +170,8 @@ class _Builder:
                     level[j] = -2
                 self.near_duplicates.append(sorted(self.codes[groups[j][0][0]] for j in js))
         for _ in range(len(drops) - 1):  # answers that read the same get back the words that were left out
-            counts = Counter(T.fold(x) for x in out)
-            again = [j for j, x in enumerate(out) if counts[T.fold(x)] > 1 and level[j] >= 0]
+            counts = Counter(_same(x) for x in out)
+            again = [j for j, x in enumerate(out) if counts[_same(x)] > 1 and level[j] >= 0]
             if not again:
                 break
             for j in again:
@@ -318,15 +318,20 @@ def _unique_keys(labels: list[str]) -> list[str]:
 def _tell_apart(labels: list[str], members: list[list[int]], b: _Builder) -> list[str]:
     """Sibling answers that read the same get what tells them apart: the division or section when
     that differs, else a number."""
-    counts = Counter(T.fold(x) for x in labels)
+    counts = Counter(_same(x) for x in labels)
     if all(c == 1 for c in counts.values()):
         return labels
     out = list(labels)
     seen: Counter = Counter()
     for j, lab in enumerate(labels):
-        if counts[T.fold(lab)] == 1:
+        if counts[_same(lab)] == 1:
             continue
-        seen[T.fold(lab)] += 1
-        if seen[T.fold(lab)] > 1:
-            out[j] = f"{lab} ({seen[T.fold(lab)]})"
+        seen[_same(lab)] += 1
+        if seen[_same(lab)] > 1:
+            out[j] = f"{lab} ({seen[_same(lab)]})"
     return out
+
+
+def _same(text: str) -> str:
+    """What two answers read as: their words, case and punctuation aside."""
+    return " ".join(T.words(text, expand=False))
