@@ -192,3 +192,16 @@ def test_one_slug_everywhere():
     assert category_id("!!!") == "category"
     tree = build_tree(["A", "B"], ["Trottoirs - déneigement", "Trottoirs - Pyörätie"])
     assert sorted(v["key"] for v in tree["questions"][0]["values"]) == ["deneigement", "pyoratie"]
+
+
+def test_duplicate_labels_are_told_apart():
+    from codekit.propose.labels import tell_labels_apart
+
+    out = tell_labels_apart(
+        {1: "Information", 2: "Information", 3: "Road"},
+        {1: ["Tree Planting: Information", "Tree Maintenance - General Enquiry"],
+         2: ["Bin Management: Information", "Info Request || Collections"], 3: ["Road"]},
+    )
+    assert out == {1: "Information (tree)", 2: "Information (bin)", 3: "Road"}
+    same = tell_labels_apart({1: "Noise", 2: "Noise"}, {1: ["Noise"], 2: ["Noise"]})
+    assert same == {1: "Noise", 2: "Noise (2)"}

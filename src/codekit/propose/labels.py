@@ -222,6 +222,35 @@ def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str]
 NO_PLAIN_LABEL = "Requests without a plain name"
 
 
+def tell_labels_apart(labels: dict, names: dict, *, avoid: frozenset[str] = frozenset()) -> dict:
+    """Categories that got the same label ("Information" twice) get the word their own members' names use
+    most and the others' do not, in parentheses ("Information (tree)", "Information (bin)"); a number when
+    no such word exists. ``labels`` and ``names``: category key -> label, and -> its members' names."""
+    by_label: dict[str, list] = {}
+    for k in sorted(labels):
+        by_label.setdefault(T.fold(labels[k]), []).append(k)
+    out = dict(labels)
+    avoid = frozenset(a.lower() for a in avoid)
+    for keys in by_label.values():
+        if len(keys) < 2:
+            continue
+        counts = {k: _name_word_counts(names[k], skip=_FUNCTION | avoid) for k in keys}
+        taken: set[str] = {w for w in T.words(labels[keys[0]])}
+        for n, k in enumerate(keys, start=1):
+            others: Counter = Counter()
+            for o in keys:
+                if o != k:
+                    others.update(counts[o])
+            pick = [w for w, c in sorted(counts[k].items(), key=lambda kv: (-kv[1], kv[0]))
+                    if w not in taken and not others.get(w) and not word_jargon(w) and w not in V.QUALIFIERS]
+            if pick:
+                taken.add(pick[0])
+                out[k] = f"{labels[k]} ({pick[0]})"
+            elif n > 1:
+                out[k] = f"{labels[k]} ({n})"
+    return out
+
+
 def _noun_phrase(names: list[str], label: str, avoid: frozenset[str], max_words: int) -> str | None:
     """A phrase of two or more words the members' names hold, with a word that is not generic: the one
     holding the label's word in the most names (then any in the most names; two names at least unless

@@ -106,7 +106,9 @@ def propose(
     proposal is scored against it. A category of more than ``max_answers`` codes is drafted as
     dependent questions of at most ``max_answers`` answers each (:mod:`codekit.propose.tree`).
     """
-    from codekit.propose.labels import code_prefixes, jargon_flags, label_shape_flags, suggest_label
+    from codekit.propose.labels import (
+        code_prefixes, jargon_flags, label_shape_flags, suggest_label, tell_labels_apart,
+    )
     from codekit.propose.metrics import column_values, proposal_metrics, score_against
     from codekit.propose.plain import internal_prefixes
     from codekit.propose.synonyms import draft_synonyms
@@ -205,10 +207,14 @@ def propose(
     from codekit.analyse import text as T
 
     vocabulary = {w for c in catalogue.codes for w in T.words(c.name)}
+    labels_of = {lab: suggest_label([catalogue.codes[i].name for i in by_cat[lab]], avoid=prefixes)
+                 for lab in sorted(by_cat)}
+    labels_of = tell_labels_apart(labels_of, {lab: [catalogue.codes[i].name for i in by_cat[lab]] for lab in by_cat},
+                                  avoid=prefixes)
     for lab in sorted(by_cat):
         idx = by_cat[lab]
         mem = [catalogue.codes[i] for i in idx]
-        label = suggest_label([c.name for c in mem], avoid=prefixes)
+        label = labels_of[lab]
         base = category_id(label)
         used_ids[base] += 1
         cid = base if used_ids[base] == 1 else f"{base}-{used_ids[base]}"
