@@ -86,10 +86,10 @@ class _Builder:
         self.codes, self.names, self.k = codes, names, max_answers
         self.prefixes, self.similarity, self.label = prefixes, similarity, label
         self.seq = [T.words(nm) for nm in names]
-        from codekit.propose.labels import FUNCTION_WORDS
+        from codekit.propose.labels import FUNCTION_WORDS, word_jargon
 
-        self.toks = [frozenset(w for w in T.content_words(nm)
-                               if not _codeish(w) and w not in prefixes and w not in FUNCTION_WORDS)
+        self.toks = [frozenset(w for w in T.content_words(nm) if not _codeish(w) and w not in prefixes
+                               and w not in FUNCTION_WORDS and not word_jargon(w))
                      for nm in names]
         self.questions: list[dict] = []
         self.routes: list[dict] = []
