@@ -74,6 +74,7 @@ def code_prefixes(codes) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def word_jargon(word: str) -> str | None:
     """Why one lower-case word is internal jargon, or None: a code-like token (letters and digits), an
     internal bookkeeping term ("unmapped"), a token without vowels ("frst", "bldg", "mls"), or a token

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from codekit.analyse import text as T
@@ -134,8 +135,13 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
 def plain_name(name: str, *, prefixes: frozenset[str] = frozenset(), drop: Iterable[str] = ()) -> str | None:
     """A resident-readable form of an internal ``name`` (see the module docstring), or None when no
     plain word is left (the caller keeps the name and flags it)."""
+    return _plain_name(name or "", frozenset(prefixes), frozenset(drop))
+
+
+@lru_cache(maxsize=65536)
+def _plain_name(name: str, prefixes: frozenset[str], drop: frozenset[str]) -> str | None:
     mixed = any(ch.islower() for ch in name or "") and any(ch.isupper() for ch in name or "")
-    dropset = frozenset(drop)
+    dropset = drop
     alpha = [w for w in _TOKEN.findall(name or "") if w[:1].isalpha()]
     title = bool(alpha) and sum(w[:1].isupper() for w in alpha) >= 0.6 * len(alpha)  # "Bin Lid Damaged"
     parts: list[str] = []

@@ -206,7 +206,8 @@ def propose(
     prefixes = code_prefixes(codes) | internal_prefixes(c.name for c in catalogue.codes)
     from codekit.analyse import text as T
 
-    vocabulary = {w for c in catalogue.codes for w in T.words(c.name)}
+    vocabulary = {w for c in catalogue.codes for x in (True, False) for w in T.words(c.name, expand=x)}
+    org_names = sorted({c.division for c in catalogue.codes} | {c.section for c in catalogue.codes})
     labels_of = {lab: suggest_label([catalogue.codes[i].name for i in by_cat[lab]], avoid=prefixes)
                  for lab in sorted(by_cat)}
     labels_of = tell_labels_apart(labels_of, {lab: [catalogue.codes[i].name for i in by_cat[lab]] for lab in by_cat},
@@ -234,6 +235,7 @@ def propose(
             [c.code for c in mem], [c.name for c in mem], max_answers=max_answers, prefixes=prefixes,
             similarity=lambda sub, idx=idx: sig.block_similarity([idx[j] for j in sub]),
             label=lambda names: suggest_label(names, avoid=prefixes), context=label,
+            org_names=org_names,
         )
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,

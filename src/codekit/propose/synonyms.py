@@ -63,6 +63,7 @@ def draft_synonyms(names: Sequence[str], *, label: str = "", keywords: Iterable[
     vocab = set(vocabulary)
     for nm in names:
         vocab.update(T.words(nm))
+        vocab.update(T.words(nm, expand=False))
     counts: Counter = Counter()
     for nm, kws in _zip_keywords(names, keywords):
         terms: set[str] = set()
@@ -124,7 +125,11 @@ def _variants(term: str, vocab: set[str]) -> list[str]:
             if a in vocab and b in vocab and len(a) >= 3 and len(b) >= 3:
                 out.append(term.replace(w, f"{a} {b}"))
                 break
-    single = joined if len(joined) == 1 else (ws if len(ws) == 1 else None)
+    # a plural only where it is known to be a noun: a compound the list writes both ways ("pot hole" /
+    # "pothole"), a word of the resident table, or a word whose plural the list itself uses
+    single = joined if len(joined) == 1 and joined != ws else (ws if len(ws) == 1 else None)
     if single and single[0].isalpha() and len(single[0]) > 3 and not single[0].endswith(_NOT_NOUN):
-        out.append(single[0] + "s")
+        w = single[0]
+        if joined != ws or w in RESIDENT_WORDS or w + "s" in vocab:
+            out.append(w + "s")
     return out

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from codekit.analyse import text as T
 from codekit.io.strings import slug
@@ -57,6 +57,7 @@ def build_tree(
     similarity: Callable[[list[int]], object] | None = None,
     label: Callable[[list[str]], str] | None = None,
     context: str = "",
+    org_names: Iterable[str] = (),
 ) -> dict:
     """The questions and routes of one category of ``codes`` (their internal ``names``), as plain data::
 
@@ -65,13 +66,15 @@ def build_tree(
 
     ``similarity(idx)`` gives the combined similarity matrix of members ``idx`` (for sub-clusters);
     ``label(names)`` labels a sub-cluster; the words of ``context`` (the category's label) are left out of
-    answers where the answers still read apart without them."""
+    answers where the answers still read apart without them; no answer of a split is one of
+    ``org_names`` (division and section names)."""
     n = len(codes)
     if n <= 1:
         return {"questions": [], "routes": [{"when": {}, "code": codes[0]}] if n else [], "depth": 0,
                 "max_answers": 0, "split_by": [], "near_duplicates": []}
     b = _Builder(list(codes), list(names), max(2, int(max_answers)), prefixes, similarity, label)
     b.context = frozenset(T.words(context)) - _KEEP_CONTEXT
+    b.org_names = frozenset(" ".join(T.words(x)) for x in org_names if x)
     b.node(list(range(n)), frozenset(), None, "which")
     depth = max((len(r["when"]) for r in b.routes), default=0)
     return {
@@ -97,6 +100,8 @@ class _Builder:
         self.qkeys: set[str] = set()
         self.context: frozenset[str] = frozenset()
         self.near_duplicates: list[list[str]] = []
+        self.answered_only: frozenset[str] = frozenset()
+        self.org_names: frozenset[str] = frozenset()
 
     # -- one question -------------------------------------------------------------------------------
     def node(self, idx: list[int], answered: frozenset[str], parent: tuple[str, str] | None, key: str,
@@ -136,6 +141,7 @@ class _Builder:
 
     # -- answer labels ------------------------------------------------------------------------------
     def _labels(self, groups, answered) -> list[str]:
+        self.answered_only = answered
         singles = [g[0][0] for g in groups if len(g[0]) == 1 and g[1] != ("",)]
         # words every sibling's name has say nothing that tells them apart ("Park ... Bin ...")
         common = frozenset.intersection(*[frozenset(self.seq[i]) for i in singles]) if len(singles) > 1 else frozenset()
@@ -150,7 +156,10 @@ class _Builder:
                 out.append(OTHER_LABEL)
                 level.append(-1)
             elif word:
-                out.append(sentence(_display(word, [self.names[i] for i in members], self.prefixes)))
+                shown = tuple(w for w in word if w not in answered and w not in self.context)
+                if not shown or not _says_something(" ".join(shown)):
+                    shown = word
+                out.append(sentence(_display(shown, [self.names[i] for i in members], self.prefixes)))
                 level.append(-1)
             else:
                 text = self.label([self.names[i] for i in members]) if self.label else ""
@@ -180,10 +189,14 @@ class _Builder:
         return _tell_apart(out, [g[0] for g in groups], self)
 
     def _answer(self, i: int, drop) -> str:
-        text = plain_name(self.names[i], prefixes=self.prefixes, drop=drop)
-        if text is None and drop:
-            text = plain_name(self.names[i], prefixes=self.prefixes)
-        return text or self.names[i]
+        """The plain name of member ``i`` without the words in ``drop``, unless that leaves no word that
+        says something ("Turn off" -> "Off", "No water" -> "No"): then the words the answers given so far
+        said are dropped only, then none."""
+        for d in (drop, drop & self.answered_only, frozenset()):
+            text = plain_name(self.names[i], prefixes=self.prefixes, drop=d)
+            if text is not None and _says_something(text):
+                return text
+        return plain_name(self.names[i], prefixes=self.prefixes) or self.names[i]
 
     # -- splits -------------------------------------------------------------------------------------
     def _facet(self, idx: list[int], answered: frozenset[str]):
@@ -199,6 +212,8 @@ class _Builder:
                 if w in seq:
                     pos.setdefault(w, []).append(seq.index(w) / max(1, len(seq)))
         cands = [w for w, c in sorted(df.items(), key=lambda kv: (-kv[1], kv[0])) if 2 <= c < n]
+        if self.org_names:  # a division or section ("Toronto Water") is the City's organisation, not an answer
+            cands = [w for w in cands if " ".join(self._phrase(w, sorted(where[w]))) not in self.org_names]
         if len(cands) < 2:
             return None
         best = None
@@ -290,6 +305,15 @@ def _display(word: tuple[str, ...], names: list[str], prefixes) -> str:
     """A facet answer: the folded words as plain text (abbreviations written out)."""
     text = plain_name(" ".join(word), prefixes=prefixes)
     return text or " ".join(word)
+
+
+def _says_something(text: str) -> bool:
+    """Whether a text holds a word that is not a function word, a particle or a negation ("Off", "No")."""
+    from codekit.propose import _vocab as V
+    from codekit.propose.labels import FUNCTION_WORDS
+
+    return any(w not in FUNCTION_WORDS and w not in V.PARTICLES and w not in V.NEGATIONS and not w.isdigit()
+               for w in T.words(text, expand=False))
 
 
 def _contains(seq: list[str], run: tuple[str, ...]) -> bool:
