@@ -205,3 +205,12 @@ def test_duplicate_labels_are_told_apart():
     assert out == {1: "Information (tree)", 2: "Information (bin)", 3: "Road"}
     same = tell_labels_apart({1: "Noise", 2: "Noise"}, {1: ["Noise"], 2: ["Noise"]})
     assert same == {1: "Noise", 2: "Noise (2)"}
+
+
+def test_names_with_no_plain_word_are_kept_and_named_not_invented():
+    tree, pc = _draft(["A", "B", "C"], ["Unknown - TSO-CMP04", "Unknown - TSO-VZ12", "Road - Pot hole"],
+                      prefixes=frozenset({"tso"}))
+    assert tree["unplain"] == ["A", "B"]
+    labels = sorted(v.label for v in pc.questions[0].values)
+    assert labels == ["Road, pot hole", "Unknown - TSO-CMP04", "Unknown - TSO-VZ12"]
+    assert "write them by hand): 2 code(s): A, B." in pc.notes

@@ -40,6 +40,10 @@ def _notes(cat, catalogue) -> str:
     if dups:
         lines.append("Near-duplicate codes (their answers read the same; merge or tell apart): "
                      + "; ".join(", ".join(d) for d in dups) + ".")
+    unplain = (getattr(cat, "tree", None) or {}).get("unplain") or []
+    if unplain:
+        lines.append(f"Answers kept as the internal name (no plain word in it; write them by hand): {len(unplain)} "
+                     "code(s): " + ", ".join(unplain) + ".")
     if cat.jargon:
         lines.append("Label check: " + "; ".join(cat.jargon) + ".")
     lines.append("Members: " + "; ".join(f"{c} ({catalogue[c].name})" for c in cat.members) + ".")

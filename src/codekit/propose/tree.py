@@ -71,7 +71,7 @@ def build_tree(
     n = len(codes)
     if n <= 1:
         return {"questions": [], "routes": [{"when": {}, "code": codes[0]}] if n else [], "depth": 0,
-                "max_answers": 0, "split_by": [], "near_duplicates": []}
+                "max_answers": 0, "split_by": [], "near_duplicates": [], "unplain": []}
     b = _Builder(list(codes), list(names), max(2, int(max_answers)), prefixes, similarity, label)
     b.context = frozenset(T.words(context)) - _KEEP_CONTEXT
     b.org_names = frozenset(" ".join(T.words(x)) for x in org_names if x)
@@ -81,6 +81,7 @@ def build_tree(
         "questions": b.questions, "routes": b.routes, "depth": depth,
         "max_answers": max((len(q["values"]) for q in b.questions), default=0),
         "split_by": sorted(set(b.split_by)), "near_duplicates": sorted(b.near_duplicates),
+        "unplain": sorted(b.unplain),
     }
 
 
@@ -101,6 +102,7 @@ class _Builder:
         self.context: frozenset[str] = frozenset()
         self.near_duplicates: list[list[str]] = []
         self.answered_only: frozenset[str] = frozenset()
+        self.unplain: set[str] = set()
         self.org_names: frozenset[str] = frozenset()
 
     # -- one question -------------------------------------------------------------------------------
@@ -196,7 +198,11 @@ class _Builder:
             text = plain_name(self.names[i], prefixes=self.prefixes, drop=d)
             if text is not None and _says_something(text):
                 return text
-        return plain_name(self.names[i], prefixes=self.prefixes) or self.names[i]
+        text = plain_name(self.names[i], prefixes=self.prefixes)
+        if text is None:  # nothing plain in the name: kept as written, and named in the notes
+            self.unplain.add(self.codes[i])
+            return self.names[i]
+        return text
 
     # -- splits -------------------------------------------------------------------------------------
     def _facet(self, idx: list[int], answered: frozenset[str]):
