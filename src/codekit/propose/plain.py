@@ -120,6 +120,8 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
             continue
         low = T.fold(tok)
         norm = T.words(tok)
+        if low in ("multires", "nonres"):  # "Multi-Res" reads as the tokenizer's "multiresidential"
+            norm = [low + "idential"]
         if drop and norm and all(w in drop for w in norm):
             continue
         if low in MUNICIPAL_ABBREVIATIONS and (tok.isupper() or low not in _CAPS_ONLY):

@@ -276,8 +276,8 @@ class _Builder:
                     best = run
         while len(best) > 1 and best[0] in T.NAME_STOP_WORDS:
             best = best[1:]
-        while len(best) > 1 and best[-1] in T.NAME_STOP_WORDS:
-            best = best[:-1]
+        while len(best) > 1 and (best[-1] in T.NAME_STOP_WORDS or best[-1] in ("not", "no")):
+            best = best[:-1]  # "cart not": a run cut inside "not picked up"
         return best
 
     def _clusters(self, idx: list[int]):
