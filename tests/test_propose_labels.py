@@ -77,11 +77,13 @@ def test_jargon_left_out_of_labels():
 
 
 def test_fallbacks():
-    # nothing plain shared: the word most names share, flagged by the jargon check
+    # nothing plain in the names: no guess, a label that says so, and a flag for analysts
+    from codekit.propose.labels import NO_PLAIN_LABEL, label_shape_flags
+
     names = ["UNMAPPED - TSO-OPS3", "UNMAPPED - MLS-BLDG", "UNMAPPED - CC-DUP"]
     label = suggest_label(names)
-    assert label == "Unmapped"
-    assert jargon_flags(label) == ["internal term 'Unmapped'"]
+    assert label == NO_PLAIN_LABEL
+    assert label_shape_flags(label) == ["no plain words in the members' names: name it by hand"]
     # no shared phrase: the most representative name, cleaned of jargon and separators
     assert suggest_label(["Pothole - Road", "Graffiti / Bridge (TS)"]) in ("Pothole road", "Graffiti bridge")
     assert suggest_label(["Res / Nite Garbage / Not Picked Up"]) == "Residential night garbage not picked up"

@@ -163,7 +163,8 @@ def test_code_prefixes_are_jargon_and_kept_out_of_labels():
     assert prefixes == frozenset({"pk", "sw", "csrowr"})
     assert suggest_label(["PK Park Info Enquiry", "PK Park Info Question"], avoid=prefixes) == "Park information"
     assert jargon_flags("pk info", prefixes=prefixes) == ["code prefix 'pk'"]
-    assert suggest_label(["Collection schedule", "Collections calendar"]) == "Collection"
+    # one shared word is no label: the two things, in two to five words (was "Collection")
+    assert suggest_label(["Collection schedule", "Collections calendar"]) == "Collection schedule or collections calendar"
 
 
 def test_description_phrasing_counts_when_most_codes_share_it():

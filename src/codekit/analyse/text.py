@@ -8,6 +8,7 @@ spelling variants ("Pot hole" / "Pothole") and a hierarchy in their own text
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
@@ -69,7 +70,17 @@ BOUND_PREFIXES = frozenset({"non", "multi"})
 
 #: Where a name's own hierarchy splits: "A: B", "A - B", "A || B", "A / B", "A > B", "A | B".
 SEPARATORS = re.compile(r"\s*(?:\|\||::|:|\s[-\u2013\u2014]\s|/|>|\|)\s*")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+#: A word: letters and digits of any script (``[^\W_]``: "Pyörätie", "Straßenschäden" and "déneigement" stay
+#: whole), with an inner apostrophe ("o'clock", "administrator's").
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+#: Apostrophes written in other ways, read as "'".
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+def fold(text: str) -> str:
+    """Unicode-normalised, case-folded text: NFKC (so the ligature "ﬁ" is "fi" and full-width letters are
+    plain) then ``str.casefold`` ("Straße" -> "strasse"); accents stay ("déneigement")."""
+    return unicodedata.normalize("NFKC", text or "").casefold().translate(_APOSTROPHES)
 
 
 def split_segments(name: str) -> list[str]:
@@ -79,10 +90,13 @@ def split_segments(name: str) -> list[str]:
 
 
 def words(text: str, *, expand: bool = True) -> list[str]:
-    """Lower-case word tokens, "&" read as "and", abbreviations expanded, hyphens split."""
-    text = (text or "").lower().replace("&", " and ").replace("_", " ").replace("-", " ")
+    """Case-folded word tokens of any script (see :func:`fold`), "&" read as "and", abbreviations expanded,
+    hyphens and underscores split, a possessive "'s" dropped ("administrator's" -> "administrator")."""
+    text = fold(text).replace("&", " and ").replace("_", " ").replace("-", " ")
     out: list[str] = []
     for w in _WORD.findall(text):
+        if w.endswith("'s"):
+            w = w[:-2]
         if expand and w in ABBREVIATIONS:
             out.extend(ABBREVIATIONS[w].split())
         else:

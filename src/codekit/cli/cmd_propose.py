@@ -45,6 +45,11 @@ def propose(
         None, "--against", help="Score against an existing grouping: group, section, division, extra.KEY."
     ),
     seed: int = typer.Option(311, "--seed", help="Seed of the clustering and of the bundled sample city."),
+    max_answers: Optional[int] = typer.Option(
+        None, "--max-answers", min=2,
+        help="Most answers a drafted question offers; a larger category asks dependent questions "
+        "(default: the project's [propose] max_answers, else 7).",
+    ),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
@@ -66,7 +71,6 @@ def propose(
     from codekit.propose.proposal import propose as run_propose
     from codekit.propose.signals import Weights
 
-    import inspect
 
     from codekit.cli._project import current_project
     from codekit.errors import UsageError
@@ -85,16 +89,15 @@ def propose(
         from codekit.io.files import check_new_folder
 
         check_new_folder(out, replace=force, inputs=[catalogue, errors, constraints])
-    extra = {}
-    if proj is not None and "max_answers" in inspect.signature(run_propose).parameters:
-        extra["max_answers"] = proj.max_answers  # question trees (when propose builds them)
+    if max_answers is None:
+        max_answers = proj.max_answers if proj is not None else 7
     with progress("proposing", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
                                seed=seed, advance=advance, sample=sample)
         result = run_propose(
             cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
             constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
-            **extra,
+            max_answers=max_answers,
         )
         n_written = 0
         started = None
@@ -134,8 +137,9 @@ def render(data: dict) -> None:
     out.print(f"sizes: min {s['min']}, median {s['median']}, max {s['max']}; {s['n_single']} single-code categories")
     rq = m["routing_questions"]
     out.print(
-        f"routing questions: {rq['total']} in all, mean {rq['mean']:.2f} per category, max {rq['max']} "
-        f"(answers of at most {rq['max_options']}); {rq['categories_spanning_divisions']} categories span divisions"
+        f"routing questions in the draft: {rq['total']} in all; a resident answers at most {rq['max']} "
+        f"(mean {rq['mean']:.2f} per category); the longest question has {rq['most_answers']} answers "
+        f"(limit {rq['max_answers']}); {rq['categories_spanning_divisions']} categories span divisions"
     )
     if m.get("confusion_within_share") is not None:
         out.print(

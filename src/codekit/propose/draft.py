@@ -1,9 +1,10 @@
 """Write a proposal as a draft ``taxonomy/`` folder analysts then edit (one YAML per category).
 
 Each file is a valid category in the taxonomy format (docs/taxonomy.md), written with
-``codekit.taxonomy.write_category``: the suggested label, one single-choice question "Which of these
-best describes it?" with an answer per member code (none for a one-code category), one route per answer
-to its code, and in ``notes`` why the codes are together (top shared terms, confusion volume between
+``codekit.taxonomy.write_category``: the suggested label, its synonyms, single-choice questions with
+plain-language answers (none for a one-code category; dependent questions of at most ``max_answers``
+answers for a large one, see :mod:`codekit.propose.tree`), one route per code naming every answer on its
+path, and in ``notes`` why the codes are together (top shared terms, confusion volume between
 them, shared operational fields, divisions). Operational fields are not filled: ``codekit validate``
 lists them as the analysts' to-do (``field-dropped``).
 
@@ -18,14 +19,6 @@ from pathlib import Path
 
 #: Public group written for every draft category until analysts sort them into menus.
 DRAFT_GROUP_PREFIX = "Draft"
-
-
-def _choice_label(name: str) -> str:
-    from codekit.analyse import text as T
-
-    parts = T.split_segments(name)
-    text = " - ".join(parts) if parts else name
-    return text[:1].upper() + text[1:]
 
 
 def _notes(cat, catalogue) -> str:
@@ -43,44 +36,47 @@ def _notes(cat, catalogue) -> str:
         lines.append(f"Mean combined similarity: {r['mean_similarity']}.")
     if r.get("alike_by"):
         lines.append("Mean similarity by signal: " + ", ".join(f"{k} {v}" for k, v in r["alike_by"].items()) + ".")
+    dups = (getattr(cat, "tree", None) or {}).get("near_duplicates") or []
+    if dups:
+        lines.append("Near-duplicate codes (their answers read the same; merge or tell apart): "
+                     + "; ".join(", ".join(d) for d in dups) + ".")
+    unplain = (getattr(cat, "tree", None) or {}).get("unplain") or []
+    if unplain:
+        lines.append(f"Answers kept as the internal name (no plain word in it; write them by hand): {len(unplain)} "
+                     "code(s): " + ", ".join(unplain) + ".")
     if cat.jargon:
         lines.append("Label check: " + "; ".join(cat.jargon) + ".")
     lines.append("Members: " + "; ".join(f"{c} ({catalogue[c].name})" for c in cat.members) + ".")
     return "\n".join(lines)
 
 
-def category_for(cat, catalogue):
-    """The draft :class:`PublicCategory` of one proposed category."""
+def category_for(cat, catalogue, *, max_answers: int = 7):
+    """The draft :class:`PublicCategory` of one proposed category: its question tree (drafted by
+    :func:`codekit.propose.tree.build_tree` when the proposal did not carry one), its synonyms."""
     from codekit.taxonomy.model import Choice, PublicCategory, Question, Route
 
     members = [catalogue[c] for c in cat.members]
     divs = sorted({m.division for m in members if m.division})
     group = f"{DRAFT_GROUP_PREFIX}: {divs[0]}" if len(divs) == 1 else f"{DRAFT_GROUP_PREFIX}: mixed"
-    questions = ()
-    if len(members) == 1:
-        routes = (Route(when=(), code=members[0].code),)
-    else:
-        keys: list[str] = []
-        seen: set[str] = set()
-        from codekit.propose.proposal import slug
+    tree = getattr(cat, "tree", None)
+    if not tree:
+        from codekit.propose.tree import build_tree
 
-        for m in members:
-            k = slug(m.code, "code")
-            base, n = k, 2
-            while k in seen:
-                k = f"{base}-{n}"
-                n += 1
-            seen.add(k)
-            keys.append(k)
-        q = Question(
-            key="which", prompt="Which of these best describes it?", datatype="singlevaluelist",
-            values=tuple(Choice(key=k, label=_choice_label(m.name)) for k, m in zip(keys, members)),
+        tree = build_tree([m.code for m in members], [m.name for m in members], max_answers=max_answers)
+    questions = tuple(
+        Question(
+            key=q["key"], prompt=q["prompt"], datatype="singlevaluelist",
+            values=tuple(Choice(key=v["key"], label=v["label"]) for v in q["values"]),
+            ask_when=tuple((k, (v,)) for k, v in sorted(q["ask_when"].items())),
         )
-        questions = (q,)
-        routes = tuple(Route(when=(("which", (k,)),), code=m.code) for k, m in zip(keys, members))
+        for q in tree["questions"]
+    )
+    routes = tuple(
+        Route(when=tuple((k, (v,)) for k, v in r["when"].items()), code=r["code"]) for r in tree["routes"]
+    )
     return PublicCategory(
         id=cat.id, label=cat.label, groups=(group,), questions=questions, routes=routes,
-        notes=_notes(cat, catalogue),
+        synonyms=tuple(getattr(cat, "synonyms", ()) or ()), notes=_notes(cat, catalogue),
     )
 
 

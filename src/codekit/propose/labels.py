@@ -52,6 +52,8 @@ def acronyms(text: str) -> list[str]:
 _KEEP = V.NEGATIONS | V.PARTICLES | frozenset(
     "fire empty front side full bottom top back bill system found fill move call".split())
 _FUNCTION = (STOP_WORDS | T.NAME_STOP_WORDS | T.FILLER) - _KEEP
+#: Function words and filler (negations and particles kept): never a label or an answer on their own.
+FUNCTION_WORDS = _FUNCTION
 #: Problem or action words (besides negations, particles and ``BEFORE_NOUN``) that make a phrase say what is wrong.
 _PROBLEM = V.BEFORE_NOUN | frozenset(
     "left missed overflow spill remove removal replace repair damage not working exchange change "
@@ -72,6 +74,7 @@ def code_prefixes(codes) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def word_jargon(word: str) -> str | None:
     """Why one lower-case word is internal jargon, or None: a code-like token (letters and digits), an
     internal bookkeeping term ("unmapped"), a token without vowels ("frst", "bldg", "mls"), or a token
@@ -87,7 +90,8 @@ def word_jargon(word: str) -> str | None:
         return None
     if len(w) >= 2 and not (set(w) & _VOWELS):
         return f"abbreviation {word!r}"
-    if len(w) <= 4 or sum(ch in _VOWELS for ch in w) < 0.2 * len(w):  # "csrobkl", "mlsblemmvn"
+    st = _stem(w)
+    if len(w) <= 4 or sum(ch in _VOWELS for ch in st) < 0.2 * len(st):  # "csrobkl", "mlsblemmvn" ("trucks" is a word)
         return f"abbreviation {word!r}"
     return None
 
@@ -173,8 +177,136 @@ def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
     return any(big[i:i + n] == small for i in range(len(big) - n + 1))
 
 
+#: Words that name no thing on their own: a label of only these (and function words) is generic.
+GENERIC_WORDS = frozenset(
+    "complaint complaints services service investigate investigation inquiry enquiry request requests "
+    "general other information issue issues problem problems stand heavy unknown misc miscellaneous report "
+    "maintenance operations management program programs concern concerns matters application "
+    "applications permit permits inspection inspections violation violations".split()
+)
+
+
+def label_shape_flags(label: str) -> list[str]:
+    """Why a label does not name a thing: one word, or only generic words ("Complaint", "Services")."""
+    ws = [w for w in T.words(label, expand=False) if w not in T.NAME_STOP_WORDS]
+    if label == NO_PLAIN_LABEL:
+        return ["no plain words in the members' names: name it by hand"]
+    if not ws:
+        return ["no plain words: name it by hand"]
+    if all(w in GENERIC_WORDS for w in ws):
+        return [f"generic label {label!r}: say what it is about"]
+    if len(ws) == 1:
+        return [f"one-word label {label!r}: name the thing in two to five words"]
+    return []
+
+
 def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset()) -> str:
-    """A plain-language label from the names of a category's members (words in ``avoid`` left out)."""
+    """A plain-language label from the names of a category's members (words in ``avoid`` left out).
+
+    A label of one word or only generic words ("Stand", "Complaint") is made a noun phrase of two to
+    five words when the names hold one (:func:`_noun_phrase`); otherwise it stays, and
+    :func:`label_shape_flags` flags it."""
+    label = _suggest_label(names, max_words=max_words, avoid=avoid)
+    if not label_shape_flags(label):
+        return label
+    low_avoid = frozenset(a.lower() for a in avoid)
+    better = _noun_phrase(names, label, low_avoid, max_words + 1)
+    if better:
+        return better
+    if all(word_jargon(w) or w in low_avoid for w in T.words(label)):  # "Tso": nothing plain to say
+        return NO_PLAIN_LABEL
+    return label
+
+
+#: The label of a category whose members' names hold no plain word ("Unknown - TSO-CMP04"): flagged, for
+#: analysts to name, rather than a guess.
+NO_PLAIN_LABEL = "Requests without a plain name"
+
+
+def tell_labels_apart(labels: dict, names: dict, *, avoid: frozenset[str] = frozenset()) -> dict:
+    """Categories that got the same label ("Information" twice) get the word their own members' names use
+    most and the others' do not, in parentheses ("Information (tree)", "Information (bin)"); a number when
+    no such word exists. ``labels`` and ``names``: category key -> label, and -> its members' names."""
+    by_label: dict[str, list] = {}
+    for k in sorted(labels):
+        by_label.setdefault(T.fold(labels[k]), []).append(k)
+    out = dict(labels)
+    avoid = frozenset(a.lower() for a in avoid)
+    for keys in by_label.values():
+        if len(keys) < 2:
+            continue
+        counts = {k: _name_word_counts(names[k], skip=_FUNCTION | avoid) for k in keys}
+        taken: set[str] = {w for w in T.words(labels[keys[0]])}
+        for n, k in enumerate(keys, start=1):
+            others: Counter = Counter()
+            for o in keys:
+                if o != k:
+                    others.update(counts[o])
+            pick = [w for w, c in sorted(counts[k].items(), key=lambda kv: (-kv[1], kv[0]))
+                    if w not in taken and not others.get(w) and not word_jargon(w) and w not in V.QUALIFIERS]
+            if pick:
+                taken.add(pick[0])
+                out[k] = f"{labels[k]} ({pick[0]})"
+            elif n > 1:
+                out[k] = f"{labels[k]} ({n})"
+    return out
+
+
+def _noun_phrase(names: list[str], label: str, avoid: frozenset[str], max_words: int) -> str | None:
+    """A phrase of two or more words the members' names hold, with a word that is not generic: the one
+    holding the label's word in the most names (then any in the most names; two names at least unless
+    the category has one member), or a one-member category's name in plain language."""
+    from codekit.propose.plain import plain_name
+
+    vocab: set[str] = set()
+    for nm in names:
+        vocab.update(T.words(nm))
+    head = {_norm(w) for w in T.words(label)}
+    per_member: list[set] = []
+    df: Counter = Counter()
+    surface: dict[tuple, Counter] = {}
+    for nm in names:
+        own = avoid | ({a.lower() for a in acronyms(nm)} if any(ch.islower() for ch in nm) else set())
+        seen = set()
+        for seg in _segments(nm, vocab):
+            kinds = [_kind(w, own) for w in seg]
+            for _, words_ in _phrases(seg, kinds, max_len=max_words):
+                if len(words_) < 2:
+                    continue
+                content = [w for w in words_ if w not in _FUNCTION and w not in V.NEGATIONS and w not in V.PARTICLES]
+                if not any(_norm(w) not in GENERIC_WORDS and w not in GENERIC_WORDS and w not in V.QUALIFIERS
+                           for w in content):
+                    continue
+                key = tuple(_norm(w) for w in words_)
+                seen.add(key)
+                surface.setdefault(key, Counter())[words_] += 1
+        df.update(seen)
+        per_member.append(seen)
+    least = 1 if len(names) == 1 else 2
+
+    def show(key) -> tuple[str, ...]:
+        return min(surface[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    pool = [k for k, c in df.items() if c >= least]
+    if pool:
+        best = min(pool, key=lambda k: (-(bool(set(k) & head)), -df[k] * _bonus(k), -len(k), k))
+        return _sentence(show(best))
+    if 2 <= len(names) <= 3:  # a small category of different things with one word in common: "A or B"
+        picks: list[tuple] = []
+        for seen in per_member:  # each member's shortest phrase holding the label's word
+            mine = sorted((k for k in seen if set(k) & head), key=lambda k: (len(k), k))
+            if mine and mine[0] not in picks:
+                picks.append(mine[0])
+        if 2 <= len(picks) <= 3 and sum(len(p) for p in picks) <= max_words + 1:
+            return _sentence(" or ".join(" ".join(show(p)) for p in picks).split())
+    if len(names) == 1:
+        text = plain_name(names[0], prefixes=avoid)
+        if text and 2 <= len(text.replace(",", " ").split()) <= max_words + 1:
+            return text.replace(",", "")
+    return None
+
+
+def _suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset()) -> str:
     if not names:
         return ""
     vocab: set[str] = set()
@@ -354,8 +486,9 @@ def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterabl
     # words: initials of a division or section ("TS", "SW"), internal abbreviations and terms
     done = {a.lower() for a in acronyms(label)} | set(prefixes) | set(code_set)
     initials = _initials(tuple(divisions), tuple(sections))
-    for tok in re.findall(r"[A-Za-z0-9]+", label or ""):
-        low_tok = tok.lower()
+    for tok in re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)?", label or ""):
+        tok = re.sub(r"['\u2019]s$", "", tok)  # a possessive is no abbreviation ("administrator's")
+        low_tok = T.fold(tok)
         if low_tok in done or low_tok.isdigit() or any(ch.isdigit() for ch in low_tok):
             continue
         done.add(low_tok)

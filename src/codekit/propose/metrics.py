@@ -6,9 +6,11 @@
 - ``confusion_within_share``: of all re-coded + transferred volume between two catalogue codes, the
   share whose two codes land in one category: errors a routing question inside the category can now
   absorb instead of a re-code or a transfer.
-- routing questions each category would need: 0 for one code, else ceil(log(size) / log(max_options))
-  single-choice questions of at most ``max_options`` answers (7 by default), plus the number of
-  divisions it spans (a category spanning divisions needs a question that tells them apart).
+- routing questions as the draft writes them (:mod:`codekit.propose.tree`): per category the questions
+  on its longest path of answers (``depth``: 0 for one code), all its questions, and the most answers
+  any question has (never more than ``max_answers``, 7 by default); and how many categories span
+  divisions. Without the drafted trees (``trees``) the depth is estimated as
+  ceil(log(size) / log(max_answers)).
 - labels flagged for jargon (see :mod:`codekit.propose.labels`).
 - ``score_against``: adjusted Rand index, adjusted mutual information, V-measure (then homogeneity,
   completeness, NMI) of the proposal against an existing grouping column. The adjusted scores come
@@ -28,10 +30,11 @@ from codekit.model import Catalogue
 AGAINST_HELP = "group, section (division + section), division, or extra.KEY (e.g. extra.family)"
 
 
-def routing_questions(size: int, max_options: int = 7) -> int:
+def routing_questions(size: int, max_answers: int = 7) -> int:
+    """The fewest questions of at most ``max_answers`` answers that tell ``size`` codes apart."""
     if size <= 1:
         return 0
-    return max(1, math.ceil(math.log(size) / math.log(max_options) - 1e-9))
+    return max(1, math.ceil(math.log(size) / math.log(max_answers) - 1e-9))
 
 
 def category_sizes(labels: Sequence[int]) -> dict[int, int]:
@@ -112,10 +115,11 @@ def proposal_metrics(
     *,
     edges=None,
     category_labels: dict[int, str] | None = None,
-    max_options: int = 7,
+    max_answers: int = 7,
+    trees: dict[int, dict] | None = None,
 ) -> dict[str, Any]:
     """The metrics of one proposal (``labels``: one category number per catalogue code)."""
-    from codekit.propose.labels import jargon_flags
+    from codekit.propose.labels import jargon_flags, label_shape_flags
 
     codes = catalogue.codes
     n = len(codes)
@@ -127,10 +131,20 @@ def proposal_metrics(
         members[int(l)].append(c)
     questions = {}
     spans = {}
+    n_questions = 0
+    most_answers = 0
     for lab, mem in members.items():
         divs = {c.division for c in mem if c.division}
         spans[lab] = len(divs)
-        questions[lab] = routing_questions(len(mem), max_options)
+        tree = (trees or {}).get(lab)
+        if tree is not None:
+            questions[lab] = int(tree["depth"])
+            n_questions += len(tree["questions"])
+            most_answers = max(most_answers, int(tree["max_answers"]))
+        else:
+            questions[lab] = routing_questions(len(mem), max_answers)
+            n_questions += questions[lab]
+            most_answers = max(most_answers, min(len(mem), max_answers) if len(mem) > 1 else 0)
     qs = list(questions.values())
     divisions = sorted({c.division for c in codes})
     sections = sorted({c.section for c in codes})
@@ -140,7 +154,8 @@ def proposal_metrics(
     code_set = frozenset(c.code.lower() for c in codes)
     prefixes = code_prefixes([c.code for c in codes])
     for lab, text in sorted((category_labels or {}).items()):
-        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes)
+        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes) \
+            + label_shape_flags(text)
         if flags:
             jargon.append({"category": lab, "label": text, "reasons": flags})
     out: dict[str, Any] = {
@@ -156,13 +171,91 @@ def proposal_metrics(
             "largest": ordered[:10],
         },
         "routing_questions": {
-            "total": int(sum(qs)),
+            "total": int(n_questions),
             "mean": round(sum(qs) / k, 4) if k else 0.0,
             "max": max(qs) if qs else 0,
-            "max_options": max_options,
+            "max_answers": max_answers,
+            "most_answers": most_answers,
             "categories_spanning_divisions": sum(1 for v in spans.values() if v > 1),
         },
         "jargon": {"n_flagged": len(jargon), "labels": jargon},
     }
     out.update(confusion_absorbed([c.code for c in codes], labels, edges))
     return out
+
+
+def search_matches(category, query: str) -> bool:
+    """The preview page's search (``report/preview``'s ``matchesQuery``): every word of ``query`` is part
+    of the category's label, description or synonyms (case-insensitive)."""
+    hay = " \u0001 ".join([category.label or "", category.description or "", *category.synonyms]).lower()
+    return all(w in hay for w in query.lower().split())
+
+
+def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
+                  queries: Sequence[str] = ("pothole", "pot hole", "potholes")) -> dict[str, Any]:
+    """What a resident meets in a draft ``taxonomy`` (any taxonomy folder) over ``catalogue``:
+
+    - the largest category (codes and share of the catalogue's active codes);
+    - labels of one word, and labels made only of generic words ("Complaint", "Services");
+    - the most answers in any question and the questions over ``max_answers``;
+    - answers that repeat an internal name verbatim (same letters and digits, case folded) and answers
+      that still hold internal tokens (a code, a code or name prefix, an unexplained acronym, an
+      abbreviation of :data:`codekit.propose.plain.MUNICIPAL_ABBREVIATIONS`);
+    - for each of ``queries``, the categories the preview's search finds, and whether one of them routes
+      to a code whose name holds the query's words (the category a resident searching it wants).
+    """
+    import re
+
+    from codekit.analyse import text as T
+    from codekit.propose.labels import GENERIC_WORDS, code_prefixes
+    from codekit.propose.plain import MUNICIPAL_ABBREVIATIONS, internal_prefixes, token_is_internal
+
+    names = {c.code: c.name for c in catalogue.codes}
+    n_active = sum(1 for c in catalogue.codes if c.active) or len(catalogue.codes)
+    prefixes = code_prefixes(list(names)) | internal_prefixes(names.values())
+    cats = list(taxonomy)
+    sizes = sorted(((len(set(c.codes())), c.id) for c in cats), reverse=True)
+
+    def squash(s: str) -> str:
+        return re.sub(r"[\W_]+", "", T.fold(s))
+
+    verbatim_names = {squash(n) for n in names.values()}
+    one_word = [c.label for c in cats if len(T.words(c.label, expand=False)) <= 1]
+    generic = [c.label for c in cats if T.words(c.label, expand=False)
+               and all(w in GENERIC_WORDS or w in T.NAME_STOP_WORDS for w in T.words(c.label, expand=False))]
+    n_answers = verbatim = internal = 0
+    most = 0
+    over = 0
+    for c in cats:
+        for q in c.questions:
+            if not q.is_list:
+                continue
+            most = max(most, len(q.values))
+            over += len(q.values) > max_answers
+            for v in q.values:
+                n_answers += 1
+                lab = v.label or v.key
+                if squash(lab) in verbatim_names:
+                    verbatim += 1
+                mixed = any(ch.islower() for ch in lab)
+                toks = re.findall(r"[^\W_]+", lab.replace("-", " "))
+                if "_" in lab or any(token_is_internal(t, mixed_case=mixed, prefixes=prefixes) for t in toks) \
+                        or any(T.fold(t) in MUNICIPAL_ABBREVIATIONS and len(t) <= 4 and T.fold(t) not in ("info",)
+                               for t in toks):
+                    internal += 1
+    found = {}
+    for q in queries:
+        hits = [c for c in cats if search_matches(c, q)]
+        right = [c.id for c in hits if any(T.squash(q) in T.squash(names.get(code, "")) for code in c.codes())]
+        found[q] = {"categories": sorted(c.id for c in hits), "finds_it": bool(right), "right": sorted(right)}
+    return {
+        "n_categories": len(cats),
+        "largest": {"id": sizes[0][1] if sizes else None, "codes": sizes[0][0] if sizes else 0,
+                    "share": round(sizes[0][0] / n_active, 4) if sizes else 0.0},
+        "labels": {"one_word": len(one_word), "generic": len(generic), "one_word_labels": sorted(one_word)},
+        "questions": {"n": sum(len(c.questions) for c in cats), "most_answers": most, "over_limit": over,
+                      "max_answers": max_answers},
+        "answers": {"n": n_answers, "verbatim": verbatim, "verbatim_share": round(verbatim / n_answers, 4) if n_answers else 0.0,
+                    "internal_tokens": internal},
+        "search": found,
+    }

@@ -6,7 +6,6 @@ signals -> strategy (with constraints) -> labels -> metrics (-> --against scores
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -32,11 +31,17 @@ class Category:
     rationale: dict[str, Any]
     routing_questions: int
     jargon: list[str] = field(default_factory=list)
+    #: The draft's questions and routes (:func:`codekit.propose.tree.build_tree`).
+    tree: dict[str, Any] = field(default_factory=dict)
+    synonyms: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        t = self.tree or {}
         return {
             "id": self.id, "label": self.label, "members": list(self.members), "size": len(self.members),
             "rationale": self.rationale, "routing_questions": self.routing_questions, "jargon": list(self.jargon),
+            "questions": len(t.get("questions") or []), "max_answers": t.get("max_answers", 0),
+            "split_by": list(t.get("split_by") or []), "synonyms": list(self.synonyms),
         }
 
 
@@ -68,9 +73,13 @@ class Proposal:
         }
 
 
-def slug(text: str, fallback: str = "category") -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
-    return s[:60].strip("-") or fallback
+def category_id(label: str) -> str:
+    """A category id from its label: the one slug (:func:`codekit.io.strings.slug`, accents dropped:
+    "Déneigement" -> "deneigement") cut to 60 characters; "category" when nothing is left."""
+    from codekit.io.strings import slug
+
+    s = slug(label)[:60].strip("-")
+    return "category" if s in ("", "none") else s
 
 
 def propose(
@@ -85,7 +94,7 @@ def propose(
     weights: Weights | None = None,
     against: str | None = None,
     seed: int = 0,
-    max_options: int = 7,
+    max_answers: int = 7,
     progress: Callable[..., None] | None = None,
     edges: Any = None,
     linkage: str = "auto",
@@ -94,10 +103,16 @@ def propose(
 
     Command-line style options (``n_categories``, ``threshold``, ``max_size``) win over the same keys
     in ``constraints``. With ``against``, signals derived from that column are switched off and the
-    proposal is scored against it.
+    proposal is scored against it. A category of more than ``max_answers`` codes is drafted as
+    dependent questions of at most ``max_answers`` answers each (:mod:`codekit.propose.tree`).
     """
-    from codekit.propose.labels import code_prefixes, jargon_flags, suggest_label
-    from codekit.propose.metrics import column_values, proposal_metrics, routing_questions, score_against
+    from codekit.propose.labels import (
+        code_prefixes, jargon_flags, label_shape_flags, suggest_label, tell_labels_apart,
+    )
+    from codekit.propose.metrics import column_values, proposal_metrics, score_against
+    from codekit.propose.plain import internal_prefixes
+    from codekit.propose.synonyms import draft_synonyms
+    from codekit.propose.tree import build_tree
     from codekit.propose.signals import build_signals
     from codekit.propose.strategies import make_strategy
 
@@ -106,6 +121,9 @@ def propose(
         raise UsageError(f"unknown linkage {linkage!r}", expected="auto, average or ward", found=repr(linkage))
     if len(catalogue) == 0:
         raise UsageError("the catalogue has no codes", hint="check the input file")
+    if int(max_answers) < 2:
+        raise UsageError("max_answers must be 2 or more", expected="an integer of at least 2",
+                         found=repr(max_answers), hint="a question needs at least two answers")
     cons = (constraints or Constraints()).merged(n_categories=n_categories, threshold=threshold, max_size=max_size)
     retired = [c.code for c in catalogue.codes if not c.active]
     if retired:
@@ -185,12 +203,20 @@ def propose(
     divisions = sorted({c.division for c in catalogue.codes})
     sections = sorted({c.section for c in catalogue.codes})
     code_set = frozenset(c.lower() for c in codes)
-    prefixes = code_prefixes(codes)
+    prefixes = code_prefixes(codes) | internal_prefixes(c.name for c in catalogue.codes)
+    from codekit.analyse import text as T
+
+    vocabulary = {w for c in catalogue.codes for x in (True, False) for w in T.words(c.name, expand=x)}
+    org_names = sorted({c.division for c in catalogue.codes} | {c.section for c in catalogue.codes})
+    labels_of = {lab: suggest_label([catalogue.codes[i].name for i in by_cat[lab]], avoid=prefixes)
+                 for lab in sorted(by_cat)}
+    labels_of = tell_labels_apart(labels_of, {lab: [catalogue.codes[i].name for i in by_cat[lab]] for lab in by_cat},
+                                  avoid=prefixes)
     for lab in sorted(by_cat):
         idx = by_cat[lab]
         mem = [catalogue.codes[i] for i in idx]
-        label = suggest_label([c.name for c in mem], avoid=prefixes)
-        base = slug(label)
+        label = labels_of[lab]
+        base = category_id(label)
         used_ids[base] += 1
         cid = base if used_ids[base] == 1 else f"{base}-{used_ids[base]}"
         shared_fields = sorted(
@@ -205,13 +231,23 @@ def propose(
             "mean_similarity": _mean_similarity(sig, idx),
             "alike_by": _signal_means(sig, idx),
         }
+        tree = build_tree(
+            [c.code for c in mem], [c.name for c in mem], max_answers=max_answers, prefixes=prefixes,
+            similarity=lambda sub, idx=idx: sig.block_similarity([idx[j] for j in sub]),
+            label=lambda names: suggest_label(names, avoid=prefixes), context=label,
+            org_names=org_names,
+        )
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
-            routing_questions=routing_questions(len(mem), max_options),
-            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes),
+            routing_questions=tree["depth"], tree=tree,
+            synonyms=draft_synonyms([c.name for c in mem], label=label, keywords=[c.keywords for c in mem],
+                                    vocabulary=vocabulary, prefixes=prefixes),
+            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes)
+            + label_shape_flags(label),
         ))
     metrics = proposal_metrics(
-        catalogue, labels, edges=edges, category_labels={c.number: c.label for c in cats}, max_options=max_options,
+        catalogue, labels, edges=edges, category_labels={c.number: c.label for c in cats}, max_answers=max_answers,
+        trees={c.number: c.tree for c in cats},
     )
     scores = None
     if truth is not None:
@@ -225,6 +261,7 @@ def propose(
         "threshold": thr,
         "max_size": cons.max_size,
         "seed": seed,
+        "max_answers": max_answers,
         "weights": weights.to_dict(),
         "constraints": cons.to_dict() if (cons.must_link or cons.cannot_link or cons.source) else None,
         "against": against,
