@@ -8,3 +8,5 @@ from codekit.cli import cmd_propose
 from codekit.cli import cmd_sample
 from codekit.cli import cmd_release
 from codekit.cli import cmd_report
+from codekit.cli import cmd_suggest
+from codekit.cli import cmd_serve
