@@ -35,11 +35,13 @@ from codekit.analyse.text import NAME_STOP_WORDS, FILLER, words as _words
 from codekit.suggest.candidates import Candidate
 
 #: Weights of the zero-shot signals (standard scores summed).
-ZERO_SHOT_WEIGHTS = {"semantic": 1.0, "words": 0.35, "chars": 0.35}
+ZERO_SHOT_WEIGHTS = {"semantic": 1.0, "words": 0.2, "chars": 0.2}
 #: Weights of the supervised blend: word model, embedding model, zero-shot.
 SUPERVISED_WEIGHTS = {"words": 0.45, "semantic": 0.45, "zero_shot": 0.10}
 #: Below this confidence a suggestion is "not sure": hand the text to a person (Amsterdam's Signalen: 40%).
 DEFAULT_THRESHOLD = 0.4
+#: Share of the self-trained model in the zero-shot probability (when unlabelled texts were given).
+SELF_TRAIN_WEIGHT = 0.5
 #: Scale of the zero-shot softmax over summed standard scores.
 ZERO_SHOT_SCALE = 1.6
 
@@ -67,14 +69,19 @@ def tokens(text: str) -> list[str]:
     return ws + [a + b for a, b in zip(ws, ws[1:])]
 
 
-def _zscore(m):
+#: Smallest spread a signal's standard score divides by: a text that matches nothing (all similarities
+#: near zero) must not have its noise blown up into a confident winner.
+SPREAD_FLOOR = 0.03
+
+
+def _zscore(m, floor: float = SPREAD_FLOOR):
     import numpy as np
 
     if m.shape[1] < 2:
         return m - m
     mu = m.mean(axis=1, keepdims=True)
     sd = m.std(axis=1, keepdims=True)
-    return (m - mu) / np.where(sd > 1e-9, sd, 1.0)
+    return (m - mu) / np.maximum(sd, floor)
 
 
 def _softmax(m, scale: float = 1.0):
@@ -142,6 +149,7 @@ class Suggester:
                 self.prototypes_ = p / np.linalg.norm(p, axis=1, keepdims=True)
                 self.semantic_model_ = sem.model_name()
         self.self_trained_ = 0
+        self.self_clf_ = None
         self.power_ = 1.0
         if self.self_train and unlabelled is not None and self.prototypes_ is not None and len(unlabelled) >= 20:
             self._self_train(list(unlabelled))
@@ -171,13 +179,12 @@ class Suggester:
         top2 = np.sort(z, axis=1)[:, -2:] if z.shape[1] > 1 else np.zeros((len(texts), 2))
         margin = top2[:, -1] - top2[:, 0]
         keep = margin >= np.quantile(margin, 1.0 - self.self_train_keep)
-        proto = self.prototypes_.copy()
-        for i in range(len(self.candidates_)):
-            sel = keep & (best == i)
-            if sel.any():
-                proto[i] = proto[i] + emb[sel].mean(axis=0)
-        self.prototypes_ = proto / np.linalg.norm(proto, axis=1, keepdims=True)
         self.self_trained_ = int(keep.sum())
+        if len(np.unique(best[keep])) >= 2:
+            from sklearn.linear_model import LogisticRegression
+
+            self.self_clf_ = LogisticRegression(C=1.0, max_iter=300, random_state=self.random_state).fit(
+                emb[keep], best[keep])
 
     def _fit_supervised(self, texts: list[str], labels: list[str]) -> None:
         import numpy as np
@@ -253,6 +260,10 @@ class Suggester:
         texts = list(texts)
         emb = self._embed(texts) if self.prototypes_ is not None and texts else None
         p = _softmax(self._zero_shot_scores(texts, emb), ZERO_SHOT_SCALE)
+        if self.self_clf_ is not None:
+            ps = np.zeros_like(p)
+            ps[:, self.self_clf_.classes_] = self.self_clf_.predict_proba(emb)
+            p = SELF_TRAIN_WEIGHT * ps + (1 - SELF_TRAIN_WEIGHT) * p
         if self.word_clf_ is None:
             return _power(p, getattr(self, "power_", 1.0))
         w = {**SUPERVISED_WEIGHTS, **(self.supervised_weights or {})}
@@ -361,15 +372,14 @@ def route_of(c: Candidate, toks: set[str]) -> dict[str, Any]:
     """Where a suggestion goes: the one route (or the route the text's words imply), else every code it may reach."""
     if len(c.routes) == 1:
         return {"route": c.routes[0].to_dict(), "implied_by": []}
-    scored = []
-    for r in c.routes:
-        words = set(tokens(r.answer_words)) | set(tokens(r.code_name))
-        scored.append(len(toks & words))
+    words = [set(tokens(r.answer_words)) | set(tokens(r.code_name)) for r in c.routes]
+    shared = set.intersection(*words) if words else set()  # words every route has decide nothing
+    hits = [toks & (w - shared) for w in words]
+    scored = [len(h) for h in hits]
     best = max(scored, default=0)
     if best > 0 and scored.count(best) == 1:
-        r = c.routes[scored.index(best)]
-        hit = sorted(toks & (set(tokens(r.answer_words)) | set(tokens(r.code_name))))
-        return {"route": r.to_dict(), "implied_by": hit}
+        i = scored.index(best)
+        return {"route": c.routes[i].to_dict(), "implied_by": sorted(hits[i])}
     options = []
     for r in c.routes:
         if r.code is not None:
@@ -385,7 +395,8 @@ def _short(text: str, n: int = 100) -> str:
 
 
 def _lower(text: str) -> str:
-    return " ".join(_words(text, expand=True))
+    """The text the character n-grams read: content words only (no "the" matching "there")."""
+    return " ".join(w for w in _words(text, expand=True) if w not in _STOP)
 
 
 def _word_ngrams(text: str) -> list[str]:
