@@ -181,3 +181,29 @@ def test_real_server_over_http(dist):
     finally:
         server.should_exit = True
         th.join(timeout=10)
+
+
+def test_route_answers_to_code_division_and_fields(client):
+    r = client.post("/route", json={"category": "pothole", "answers": {"where": "lane", "hazard": "yes"}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["target"], body["code"], body["division"]) == ("code", "RD-LANE", "Transportation Services")
+    tree = client.post("/route", json={"category": "tree", "answers": {"where": "private"}}).json()
+    assert tree["target"] == "referral" and tree["referral"]["to"] == "The property owner"
+
+
+@pytest.mark.parametrize("body,status,words", [
+    (b"{not json", 400, "not JSON"),
+    (b"\xff\xfe\xfa", 400, "not JSON"),
+    (b'{"answers": {}}', 400, "names no category"),
+    (b'{"category": "nope", "answers": {}}', 404, "no such category"),
+    (b'{"category": "pothole", "answers": {"colour": "red"}}', 400, "no such question"),
+    (b'{"category": "pothole", "answers": {"where": "moon"}}', 400, "not one of the question's values"),
+    (b'{"category": "pothole", "answers": {}}', 400, "missing"),
+    (b'{"category": "pothole", "answers": {"where": ["road", "lane"]}}', 400, "one answer"),
+    (b'{"category": "pothole", "answers": [1, 2]}', 400, "answers is not an object"),
+])
+def test_route_bad_answers_are_400_with_the_reason(client, body, status, words):
+    r = client.post("/route", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == status
+    assert words in r.json()["error"]

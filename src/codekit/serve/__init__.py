@@ -18,6 +18,8 @@ Endpoints (``create_app``):
 - ``GET /open311/v2/discovery.json``: GeoReport v2 discovery pointing at the endpoints above.
 - ``GET /suggest?q=TEXT&k=5&version=latest``: zero-shot suggestions from the release's own
   ``catalogue.json`` (``codekit.suggest``).
+- ``POST /route`` with ``{"category": ID, "answers": {question: answer}}``: the code, division, section and
+  filled operational fields, or the referral; answers that do not fit are a 400 with the reason.
 
 Only files listed in a release's manifest can be answered: a path is looked up, never joined onto the
 file system, so ``..`` and absolute paths reach nothing (404). Errors are JSON ``{"error": ...}`` with a
@@ -208,6 +210,24 @@ def create_app(dist: str | Path, *, semantic: str = "off", threshold: float = 0.
         return jresp({"q": q, "version": rel.version, "sure": sure, "threshold": threshold, "suggestions": top},
                      headers={"Cache-Control": "no-cache", "X-Codekit-Release": rel.version})
 
+    async def route(request: Request) -> Response:
+        rel, _ = _version_param(request)
+        if rel is None:
+            return error(404, "no such release version", known=versions)
+        body = await request.body()
+        if len(body) > 100_000:
+            return error(413, "the request body is longer than 100,000 bytes")
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            return error(400, f"the body is not JSON ({e.__class__.__name__})",
+                         hint='POST {"category": "...", "answers": {"question": "answer"}}')
+        try:
+            result = route_answers(rel.document, data)
+        except RouteError as e:
+            return error(e.status, str(e), **e.extra)
+        return jresp({"version": rel.version, **result}, headers={"Cache-Control": "no-store"})
+
     async def not_found(request: Request, exc: Exception) -> Response:
         return error(getattr(exc, "status_code", 404), getattr(exc, "detail", "not found") or "not found")
 
@@ -221,8 +241,83 @@ def create_app(dist: str | Path, *, semantic: str = "off", threshold: float = 0.
         Route("/open311/v2/services.{fmt:str}", services),
         Route("/open311/v2/services/{code:str}.{fmt:str}", definition),
         Route("/suggest", suggest),
+        Route("/route", route, methods=["POST"]),
     ]
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found, 500: server_error})
+
+
+class RouteError(Exception):
+    """Answers that do not lead anywhere: the reason, a status, and facts for the JSON answer."""
+
+    def __init__(self, message: str, status: int = 400, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.extra = extra
+
+
+def route_answers(doc: dict[str, Any], data: Any) -> dict[str, Any]:
+    """A category and its answers -> the code, division and filled fields, or the referral.
+
+    ``data`` is ``{"category": ID, "answers": {question: answer or [answers]}}``. Raises :class:`RouteError`
+    for an unknown category, an unknown question, an answer not among a question's values, a missing answer
+    a route needs, or answers no route (or more than one) accepts."""
+    if not isinstance(data, dict) or not isinstance(data.get("category"), str):
+        raise RouteError("the body names no category", hint='{"category": "...", "answers": {...}}')
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        raise RouteError("answers is not an object of question: answer")
+    cat = next((c for c in doc.get("categories") or [] if c["id"] == data["category"]), None)
+    if cat is None:
+        raise RouteError("no such category", status=404, category=data["category"])
+    questions = {q["key"]: q for q in cat.get("questions") or []}
+    given: dict[str, list[str]] = {}
+    for key, value in answers.items():
+        q = questions.get(key)
+        if q is None:
+            raise RouteError("no such question in this category", question=key, known=sorted(questions))
+        vals = value if isinstance(value, list) else [value]
+        if not vals or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in vals):
+            raise RouteError("an answer is not text or a number", question=key)
+        vals = [str(v) for v in vals]
+        allowed = [v["key"] for v in q.get("values") or []]
+        if allowed:
+            bad = [v for v in vals if v not in allowed]
+            if bad:
+                raise RouteError("the answer is not one of the question's values", question=key, found=bad[0],
+                                 allowed=allowed)
+            if q.get("datatype") == "singlevaluelist" and len(vals) > 1:
+                raise RouteError("the question takes one answer", question=key)
+        given[key] = vals
+    matches = []
+    for r in cat.get("routes") or []:
+        when = r.get("when") or {}
+        if all(k in given and any(v in opts for v in given[k]) for k, opts in when.items()):
+            matches.append(r)
+    if not matches:
+        needed = sorted({k for r in cat.get("routes") or [] for k in (r.get("when") or {}) if k not in given})
+        if needed:
+            raise RouteError("an answer the routing needs is missing", missing=needed)
+        raise RouteError("no route accepts these answers")
+    if len(matches) > 1:
+        raise RouteError("the answers fit more than one route: answer the routing questions", status=400)
+    r = matches[0]
+    if r.get("referral"):
+        return {"category": cat["id"], "target": "referral", "referral": r["referral"]}
+    code = next((c for c in doc.get("codes") or [] if c["code"] == r.get("code")), {})
+    fields: dict[str, Any] = {}
+    for key, fill in sorted((r.get("fields") or {}).items()):
+        kind = fill.get("kind")
+        if kind == "from":
+            vals = given.get(fill.get("from_question") or "")
+            if vals is None:
+                fields[key] = None
+            else:
+                mapped = [(fill.get("map") or {}).get(v, v) for v in vals]
+                fields[key] = mapped[0] if len(mapped) == 1 else mapped
+        else:
+            fields[key] = fill.get("value")
+    return {"category": cat["id"], "target": "code", "code": r.get("code"), "code_name": code.get("name"),
+            "division": code.get("division"), "section": code.get("section"), "fields": fields}
 
 
 def _suggester(rel: ServedRelease, semantic: str, threshold: float):

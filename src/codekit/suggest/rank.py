@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from codekit.analyse.text import NAME_STOP_WORDS, FILLER, words as _words
+from codekit.analyse.text import FILLER, NAME_STOP_WORDS, SAME_PROBLEM, words as _words
 from codekit.suggest.candidates import Candidate
 
 #: Weights of the zero-shot signals (standard scores summed).
@@ -63,10 +63,11 @@ def stem(w: str) -> str:
     return w
 
 
-def tokens(text: str) -> list[str]:
-    """Content tokens of a text, stemmed, with adjacent pairs joined ("pot hole" also gives "pothole")."""
-    ws = [stem(w) for w in _words(text) if w not in _STOP and len(w) > 1]
-    return ws + [a + b for a, b in zip(ws, ws[1:])]
+def tokens(text: str, pairs: bool = True) -> list[str]:
+    """Content tokens of a text, stemmed, words naming the same problem as one ("broken", "damaged" ->
+    "damage"), with adjacent pairs joined ("pot hole" also gives "pothole")."""
+    ws = [SAME_PROBLEM.get(w) or stem(w) for w in _words(text) if w not in _STOP and len(w) > 1]
+    return ws + [a + b for a, b in zip(ws, ws[1:])] if pairs else ws
 
 
 #: Smallest spread a signal's standard score divides by: a text that matches nothing (all similarities
@@ -325,8 +326,8 @@ class Suggester:
         for field, value in (("label", c.label), ("synonyms", c.synonyms), ("description", c.description),
                              ("members", c.member_text), ("answers", c.answer_text)):
             parts = [value] if isinstance(value, str) else list(value)
-            hits = sorted({p for p in parts if p and toks & set(tokens(p))}) if field in ("synonyms", "answers") \
-                else sorted(toks & set(tokens(" ".join(parts))))
+            hits = sorted({p for p in parts if p and toks & set(tokens(p, False))}) if field in ("synonyms", "answers") \
+                else sorted(toks & set(tokens(" ; ".join(parts), False)))
             if hits:
                 why[field] = hits[:8]
         if self.word_clf_ is not None and self.example_labels_ is not None:
