@@ -29,6 +29,7 @@ hand off to a person". How well these confidences are calibrated is measured, no
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Sequence
 
 from codekit.analyse.text import FILLER, NAME_STOP_WORDS, SAME_PROBLEM, words as _words
@@ -52,6 +53,7 @@ _STOP = NAME_STOP_WORDS | FILLER | frozenset(
 _SPLIT = re.compile(r"\s*;\s*")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(w: str) -> str:
     """A light English stem: plurals and the commonest verb endings ("holes", "leaking", "blocked")."""
     if len(w) <= 3 or w.isdigit():
@@ -73,6 +75,12 @@ def tokens(text: str, pairs: bool = True) -> list[str]:
 #: Smallest spread a signal's standard score divides by: a text that matches nothing (all similarities
 #: near zero) must not have its noise blown up into a confident winner.
 SPREAD_FLOOR = 0.03
+
+
+@lru_cache(maxsize=1 << 14)
+def token_set(text: str, pairs: bool = False) -> frozenset[str]:
+    """:func:`tokens` as a set, cached (the categories' own texts are tokenised once)."""
+    return frozenset(tokens(text, pairs))
 
 
 def _zscore(m, floor: float = SPREAD_FLOOR):
@@ -125,7 +133,6 @@ class Suggester:
         self.candidates_ = list(candidates)
         self.index_ = {c.id: i for i, c in enumerate(self.candidates_)}
         docs = [self._doc(c) for c in self.candidates_]
-        self.vocab_ = [set(tokens(" ".join(c.views().values()))) for c in self.candidates_]
         self.word_vec_ = TfidfVectorizer(analyzer=tokens, sublinear_tf=True).fit(docs)
         self.word_docs_ = self.word_vec_.transform(docs)
         self.char_vec_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
@@ -326,8 +333,8 @@ class Suggester:
         for field, value in (("label", c.label), ("synonyms", c.synonyms), ("description", c.description),
                              ("members", c.member_text), ("answers", c.answer_text)):
             parts = [value] if isinstance(value, str) else list(value)
-            hits = sorted({p for p in parts if p and toks & set(tokens(p, False))}) if field in ("synonyms", "answers") \
-                else sorted(toks & set(tokens(" ; ".join(parts), False)))
+            hits = sorted({p for p in parts if p and toks & token_set(p)}) if field in ("synonyms", "answers") \
+                else sorted(toks & token_set(" ; ".join(parts)))
             if hits:
                 why[field] = hits[:8]
         if self.word_clf_ is not None and self.example_labels_ is not None:
@@ -373,7 +380,7 @@ def route_of(c: Candidate, toks: set[str]) -> dict[str, Any]:
     """Where a suggestion goes: the one route (or the route the text's words imply), else every code it may reach."""
     if len(c.routes) == 1:
         return {"route": c.routes[0].to_dict(), "implied_by": []}
-    words = [set(tokens(r.answer_words)) | set(tokens(r.code_name)) for r in c.routes]
+    words = [set(token_set(r.answer_words, True) | token_set(r.code_name, True)) for r in c.routes]
     shared = set.intersection(*words) if words else set()  # words every route has decide nothing
     hits = [toks & (w - shared) for w in words]
     scored = [len(h) for h in hits]
