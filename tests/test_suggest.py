@@ -226,3 +226,26 @@ def test_real_nyc_zero_shot_words_beat_plain_tfidf(real_dir):
     v = TfidfVectorizer().fit(texts + names)
     base = (v.transform(texts) @ v.transform(names).T).toarray()
     assert (p.argmax(1) == y).mean() > (base.argmax(1) == y).mean() + 0.05
+
+
+def test_batch_file_without_a_text_column(tmp_path, labels):
+    texts = tmp_path / "texts.csv"
+    texts.write_text("id,words\na,pothole\n")
+    r = run_cli("suggest", "--batch", texts, "--catalogue", labels)
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (f"Error: {texts}, line 1: the texts file has no text column "
+                                "(expected columns id,text, found id, words)")
+
+
+def test_unknown_semantic_mode(labels):
+    r = run_cli("suggest", "pothole", "--catalogue", labels, "--semantic", "maybe")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == "Error: unknown --semantic mode (expected auto, on or off, found 'maybe')"
+
+
+def test_cp1252_batch_file_is_read(tmp_path, labels):
+    texts = tmp_path / "texts.csv"
+    texts.write_bytes("id,text\na,caf\xe9 pothole on the road\n".encode("cp1252"))
+    r = run_cli("suggest", "--batch", texts, "--catalogue", labels, "--semantic", "off", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["predictions"][0]["top"][0]["code"] == "R1"

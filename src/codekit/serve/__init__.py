@@ -344,5 +344,9 @@ def run(dist: str | Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     """Serve until interrupted (uvicorn)."""
     import uvicorn
 
-    app = create_app(dist, semantic=semantic, threshold=threshold, releases=releases)
+    from codekit.release.read import version_key
+
+    served = releases if releases is not None else load_releases(dist)
+    _suggester(served[max(served, key=version_key)], semantic, threshold)  # the first /suggest is not the slow one
+    app = create_app(dist, semantic=semantic, threshold=threshold, releases=served)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)

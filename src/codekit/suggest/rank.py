@@ -129,7 +129,7 @@ class Suggester:
         from codekit.errors import UsageError
 
         if self.semantic not in ("auto", "on", "off"):
-            raise UsageError("semantic must be auto, on or off", found=repr(self.semantic))
+            raise UsageError("unknown --semantic mode", expected="auto, on or off", found=repr(self.semantic))
         self.candidates_ = list(candidates)
         self.index_ = {c.id: i for i, c in enumerate(self.candidates_)}
         docs = [self._doc(c) for c in self.candidates_]
