@@ -207,3 +207,18 @@ def test_route_bad_answers_are_400_with_the_reason(client, body, status, words):
     r = client.post("/route", content=body, headers={"content-type": "application/json"})
     assert r.status_code == status
     assert words in r.json()["error"]
+
+
+def test_help_of_serve_and_suggest_imports_no_server_or_model_code():
+    import subprocess
+    import sys
+
+    heavy = ("starlette", "uvicorn", "sklearn", "numpy", "scipy")
+    code = (
+        "import sys\nfrom codekit.cli import main\n"
+        "for name in ('serve', 'suggest'):\n"
+        "    try:\n        main([name, '--help'])\n    except SystemExit:\n        pass\n"
+        f"print('HEAVY=' + ','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY="
