@@ -14,3 +14,5 @@ from codekit.cli import cmd_edit
 from codekit.cli import cmd_project
 from codekit.cli import cmd_lint
 from codekit.cli import cmd_timelines
+from codekit.cli import cmd_suggest
+from codekit.cli import cmd_serve
