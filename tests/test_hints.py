@@ -51,7 +51,7 @@ NOT_SHOWN: dict[tuple[str, str], str] = {
 
 
 #: Commands named in hints that another branch adds (checked once merged: then they are in the app).
-PENDING = {"edit": "issue 11 part 3: the edit commands (codekit edit move|merge|split|relabel|...)"}
+PENDING: dict[str, str] = {}
 
 
 def spans(s: str, cmds: dict) -> tuple[str, list[str]]:

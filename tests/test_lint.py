@@ -189,8 +189,8 @@ def test_the_raw_toronto_draft_fails_lint_and_release(real_dir, tmp_path):
     code, data = lint_json(tmp_path / "draft", "--catalogue", src)
     assert code == 1
     c = data["counts"]
-    for t in ("group-draft", "label-generic", "label-duplicate", "answer-internal-name", "question-too-many-answers",
-              "note-draft", "synonyms-missing"):
+    for t in ("group-draft", "label-generic", "answer-internal-name", "category-oversized", "note-draft",
+              "synonyms-missing"):
         assert c.get(t), (t, c)
     labels = {f["message"] for f in of_type(data, "label-generic")}
     assert "label 'Complaint' is one generic word" in labels and "label 'Tso' is one short word" in labels

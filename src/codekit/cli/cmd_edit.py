@@ -174,21 +174,26 @@ def synonym(
 
 @edit_app.command()
 def regroup(
-    categories: List[str] = typer.Argument(..., help="One or more categories."),
+    categories: Optional[List[str]] = typer.Argument(None, help="One or more categories."),
     group: Optional[List[str]] = typer.Option(None, "--group", "-g", help="A group (repeat for several)."),
     add: bool = typer.Option(False, "--add", metavar="", help="Add the groups to those it has (default: replace them)."),
     remove: Optional[List[str]] = typer.Option(None, "--remove", help="Take the category out of this group."),
+    in_group: Optional[List[str]] = typer.Option(None, "--in-group", help="Also every category now in this group (repeatable)."),
+    like_division: bool = typer.Option(False, "--like-division", metavar="", help="Each category joins the group of the other categories of its main division."),
     taxonomy: Optional[Path] = _TAXONOMY, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
 ) -> None:
-    """Set the public groups (menus) of one or more categories: replace them, --add to them, or --remove one."""
-    _run("regroup", taxonomy, dry_run=dry_run, as_json=as_json, categories=categories, groups=group or (),
-         add=add, remove=remove or ())
+    """Set the public groups (menus) of one or more categories: replace them, --add to them, or --remove one.
+    --in-group selects every category of a group (e.g. a draft group); --like-division puts each selected
+    category in the group where most categories of its main division already are."""
+    _run("regroup", taxonomy, dry_run=dry_run, as_json=as_json, categories=categories or (), groups=group or (),
+         add=add, remove=remove or (), in_groups=in_group or (), like_division=like_division)
 
 
 @edit_app.command()
 def retire(
-    codes: List[str] = typer.Argument(..., help="One or more codes."),
+    codes: Optional[List[str]] = typer.Argument(None, help="One or more codes."),
     reason: str = typer.Option(..., "--reason", help="Why the code is no longer offered."),
+    category: Optional[str] = typer.Option(None, "--category", help="Also every code this category routes to."),
     date: Optional[str] = typer.Option(None, "--date", help="Since when (YYYY-MM-DD); left out when not given."),
     taxonomy: Optional[Path] = _TAXONOMY, catalogue: Optional[Path] = _CATALOGUE, format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION, dry_run: bool = _DRY_RUN, as_json: bool = JSON_OPTION,
@@ -197,7 +202,7 @@ def retire(
     every command then treats them as retired. Their routes leave their categories; a category left with no
     route is removed."""
     _run("retire", taxonomy, catalogue=catalogue, format=format, columns=columns, dry_run=dry_run, as_json=as_json,
-         codes=codes, reason=reason, date=date)
+         codes=codes or (), reason=reason, date=date, category=category)
 
 
 @edit_app.command()

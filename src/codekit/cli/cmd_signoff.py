@@ -10,7 +10,10 @@ from typing import List, Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json
+from codekit.cli._common import (
+    CATALOGUE_OPTION, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
+    app, console, emit_json,
+)
 from codekit.cli._project import PROJECT_FILE, PROJECT_OPTION, project_signoff
 
 
@@ -38,11 +41,13 @@ def approve(
         None, "--expect", help="The diff hash shown on the division's page you reviewed: refused if the diff changed since.",
     ),
     note: str = typer.Option("", "--note", help="A remark kept with the approval."),
-    taxonomy: Path = typer.Option(Path("taxonomy"), "--taxonomy", "-t", help="The working taxonomy folder (without OLD NEW)."),
-    catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", "-c", help="Catalogue for a taxonomy-folder side. Default: the bundled sample city.",
-    ),
-    out: Path = typer.Option(Path("dist"), "--out", "-o", help="Folder of published releases (without OLD NEW)."),
+    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", "-t", help="The working taxonomy folder (without OLD NEW; default: the project's)."),
+    catalogue: Optional[Path] = CATALOGUE_OPTION,
+    format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[List[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder of published releases (without OLD NEW; default: the project's)."),
     project: Optional[Path] = PROJECT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -51,10 +56,12 @@ def approve(
     approval, and `codekit release` asks again. Refused with nothing written (exit 2): an unknown division,
     a division with no changes, a reviewer the project does not name, a stale --expect hash, a tampered
     approval file."""
+    from codekit.cli._project import catalogue_loader, release_out, taxonomy_folder
     from codekit.errors import UsageError
     from codekit.release.signoff import approve as record
 
     signoff = _need_signoff(project)
+    cat = catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions, sample=sample)
     sides = list(sides or [])
     if len(sides) not in (0, 2):
         raise UsageError("give both OLD and NEW, or neither", found=" ".join(map(str, sides)),
@@ -62,12 +69,13 @@ def approve(
     if not sides:
         from codekit.release.read import latest_release
 
+        out = release_out(out)
         prev = latest_release(out)
         if prev is None:
             raise UsageError("no published release to approve changes against", path=str(out),
                              hint="the first release needs no sign-off; give OLD NEW or --out FOLDER")
-        sides = [prev.path, taxonomy]
-    result = record(sides[0], sides[1], signoff, division, by, catalogue=catalogue, expect=expect, note=note)
+        sides = [prev.path, taxonomy_folder(taxonomy)]
+    result = record(sides[0], sides[1], signoff, division, by, catalogue=cat, expect=expect, note=note)
     if as_json:
         emit_json(result)
         return
@@ -82,10 +90,12 @@ def approve(
 
 @app.command()
 def owners(
-    taxonomy: Path = typer.Argument(Path("taxonomy"), help="The taxonomy folder (one YAML file per public category)."),
-    catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", "-c", help="The service-code catalogue. Default: the bundled sample city.",
-    ),
+    taxonomy: Optional[Path] = typer.Argument(None, help="The taxonomy folder (one YAML file per public category; default: the project's)."),
+    catalogue: Optional[Path] = CATALOGUE_OPTION,
+    format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[List[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     codeowners: bool = typer.Option(
         False, "--codeowners", metavar="", help="Print a CODEOWNERS file: each category file -> the reviewers of the "
         "divisions its routes reach, so pull requests touching them ask for their review.",
@@ -96,10 +106,13 @@ def owners(
 ) -> None:
     """Who reviews what: each division's reviewers (from the project file) and the categories whose routes
     reach its codes; with --codeowners, the code-owners file for the repository host."""
+    from codekit.cli._project import catalogue_loader, taxonomy_folder
     from codekit.release.signoff import codeowners_text, owners_of
 
     signoff = _need_signoff(project)
-    table = owners_of(taxonomy, catalogue, signoff.policy)
+    taxonomy = taxonomy_folder(taxonomy)
+    table = owners_of(taxonomy, catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions,
+                                                 sample=sample), signoff.policy)
     if codeowners or out_file is not None:
         text = codeowners_text(table, source=signoff.policy.source)
         if out_file is not None:

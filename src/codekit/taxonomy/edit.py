@@ -930,15 +930,61 @@ def synonym(taxonomy_dir: Any, category: str, action: str, words: Iterable[str])
     return w.finish("synonym", check=False)
 
 
+def _main_division(cat: PublicCategory) -> str:
+    """The division most of a category's routes name (ties: alphabetically first)."""
+    from collections import Counter
+
+    c = Counter(r.division for r in cat.routes if r.division)
+    return min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] if c else ""
+
+
 def regroup(taxonomy_dir: Any, categories: Iterable[str], groups: Iterable[str], *, add: bool = False,
-            remove: Iterable[str] = ()) -> EditResult:
-    """Set the groups of one or more categories (``add``: add them to the groups it has; ``remove``: drop these)."""
+            remove: Iterable[str] = (), in_groups: Iterable[str] = (), like_division: bool = False) -> EditResult:
+    """Set the groups of one or more categories (``add``: add them to the groups it has; ``remove``: drop these).
+
+    ``in_groups`` selects, besides ``categories``, every category now in one of these groups. With
+    ``like_division`` no group is given: each selected category joins the group most of the other categories of
+    its main division (the division most of its routes name) are in, among groups not being emptied here."""
     w = _Work(taxonomy_dir)
     groups = [" ".join(g.split()) for g in groups if g and g.strip()]
     remove = [" ".join(g.split()) for g in remove if g and g.strip()]
+    wanted = [" ".join(g.split()) for g in in_groups if g and g.strip()]
     ids = list(dict.fromkeys(categories))
+    for g in wanted:
+        found = [c.id for c in w.live() if g in c.groups]
+        if not found:
+            have = sorted({x for c in w.live() for x in c.groups})
+            raise UsageError(f"no category is in the group {g!r}", path=str(taxonomy_dir),
+                             hint="groups now: " + ", ".join(have[:12]) + ("..." if len(have) > 12 else ""))
+        ids += [i for i in found if i not in ids]
     if not ids:
         raise UsageError("no category given", hint="codekit edit regroup CATEGORY... --group 'Group name'")
+    if like_division:
+        if groups:
+            raise UsageError("give --group or --like-division, not both")
+        from collections import Counter
+
+        chosen = set(ids)
+        by_div: dict[str, Counter] = {}
+        for c in w.live():
+            if c.id in chosen:
+                continue
+            for g in c.groups:
+                if g not in wanted:
+                    by_div.setdefault(_main_division(c), Counter())[g] += 1
+        for cid in ids:
+            cat = w.category(cid)
+            div = _main_division(cat)
+            votes = by_div.get(div)
+            if not votes:
+                raise EditRefused(f"category {cid!r}: no other category of its main division {div or '(none)'!r} "
+                                  "is in a group yet", path=cat.path,
+                                  hint="regroup that division's categories first, or give --group")
+            g = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            if (g,) != cat.groups:
+                w.put(dataclasses.replace(cat, groups=(g,)))
+                w.changes.append(f"{cid}: groups {list(cat.groups)} -> [{g!r}] (like the other {div} categories)")
+        return w.finish("regroup", check=False)
     if not groups and not remove:
         raise UsageError("no group given", hint="pass --group 'Group name' (repeat it for several)")
     for cid in ids:
@@ -954,10 +1000,18 @@ def regroup(taxonomy_dir: Any, categories: Iterable[str], groups: Iterable[str],
     return w.finish("regroup", check=False)
 
 
+def codes_of(taxonomy_dir: Any, category: str) -> list[str]:
+    """The codes the routes of ``category`` name, in route order (for ``retire --category``)."""
+    cat = _Work(taxonomy_dir).category(category)
+    return list(dict.fromkeys(r.code for r in cat.routes if r.code))
+
+
 def retire(taxonomy_dir: Any, codes: Iterable[str], reason: str, *, date: str | None = None,
-           catalogue: Any = None) -> EditResult:
+           catalogue: Any = None, category: str | None = None) -> EditResult:
     """Retire codes: recorded in ``_retired.yaml`` with the reason; their routes leave their categories (a
-    category left with no route is removed)."""
+    category left with no route is removed). ``category``: every code its routes name, besides ``codes``."""
+    if category:
+        codes = list(dict.fromkeys([*codes, *codes_of(taxonomy_dir, category)]))
     from codekit.taxonomy.retired import _DATE
 
     w = _Work(taxonomy_dir, catalogue)
