@@ -61,7 +61,7 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
     findings += pick_values(taxonomy, cat, facts)
     findings += merge_findings(taxonomy, cat)
 
-    proofs = prove(taxonomy, cat, facts.matched, sample_limit=sample_limit, seed=seed)
+    proofs = prove(taxonomy, cat, facts.matched, sample_limit=sample_limit, seed=seed, routers=facts.routers)
     # one cause, one finding: the proof speaks only for codes no other finding already explains
     flagged = {f.code for f in findings if f.code}
     unsettled = {f.category for f in findings if f.type in ("route-ambiguous", "route-missing")}
