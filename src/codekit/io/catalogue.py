@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from codekit.errors import FormatError, InputError, SchemaError, UsageError
 from codekit.io import csvfile, files, problems, text as _text
+from codekit.io.serial import json_text
 from codekit.model import CATALOGUE_COLUMNS, Catalogue, OperationalField, ServiceCode
 
 #: The codekit catalogue format version this code reads and writes.
@@ -418,7 +419,7 @@ def _flat_rows(catalogue: Catalogue) -> list[list[Any]]:
             if col in _LIST_SEP:
                 v = _LIST_SEP[col].join(v)
             elif col in _JSON_COLUMNS:
-                v = json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":")) if v else None
+                v = json_text(v, separators=(",", ":"), what="the catalogue") if v else None
             row.append(v)
         out.append(row)
     return out

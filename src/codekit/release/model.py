@@ -9,7 +9,6 @@ Imports pydantic: the CLI imports this module only inside the release commands.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -216,12 +215,16 @@ class Manifest(_Strict):
 
 def canonical_json(obj: Any) -> str:
     """Compact canonical JSON (sorted keys): what hashes are taken of."""
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    from codekit.io.serial import json_text
+
+    return json_text(obj, separators=(",", ":"), what="the release")
 
 
 def pretty_json(obj: Any) -> bytes:
     """The bytes written to JSON files: sorted keys, two-space indent, UTF-8, final newline."""
-    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    from codekit.io.serial import json_text
+
+    return (json_text(obj, indent=2, what="the release") + "\n").encode("utf-8")
 
 
 def _schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any]:

@@ -13,7 +13,6 @@ by ``codekit.release.document.build_document``. Every element a test needs has a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +109,9 @@ def preview_data(doc: dict[str, Any], *, source: str = "") -> dict[str, Any]:
 
 def embed_json(data: Any) -> str:
     """JSON safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` appear raw."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    from codekit.io.serial import json_text
+
+    text = json_text(data, separators=(",", ":"), what="the preview")
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

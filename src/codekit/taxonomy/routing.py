@@ -11,11 +11,11 @@ Pure Python here; polars only inside :func:`routing_table` (the CLI imports this
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from codekit.errors import SchemaError, UsageError
+from codekit.io.serial import json_text
 from codekit.model import Catalogue
 from codekit.taxonomy.model import FieldFill, PublicCategory, Question, Route, Taxonomy, answers_key
 
@@ -166,7 +166,7 @@ def field_map_text(route: Route) -> str:
     d: dict[str, str] = {k: f.describe() for k, f in route.fields}
     for k, reason in route.dropped:
         d[k] = f"dropped:{reason}"
-    return json.dumps(d, sort_keys=True, ensure_ascii=False)
+    return json_text(d, what="the routing table")
 
 
 ROUTING_COLUMNS = (
