@@ -188,15 +188,24 @@ def _atomic_write(path: str | Path, data: bytes) -> Path:
     return write_bytes_atomic(path, data, make_parents=False)
 
 
-def write_json(G, path: str | Path) -> Path:
+def json_bytes(G) -> bytes:
+    """The graph as JSON (:func:`graph_to_json`): sorted, two-space indent; NaN/Infinity refused."""
     from codekit.io.serial import json_text
 
-    text = json_text(graph_to_json(G), indent=2, what="the graph JSON") + "\n"
-    return _atomic_write(path, text.encode("utf-8"))
+    return (json_text(graph_to_json(G), indent=2, what="the graph JSON") + "\n").encode("utf-8")
+
+
+def write_json(G, path: str | Path) -> Path:
+    return _atomic_write(path, json_bytes(G))
 
 
 def write_graphml(G, path: str | Path) -> Path:
     """GraphML with nodes and edges in sorted order (byte-identical for the same graph)."""
+    return _atomic_write(path, graphml_bytes(G))
+
+
+def graphml_bytes(G) -> bytes:
+    """GraphML with nodes and edges in sorted order; text XML 1.0 cannot hold is removed."""
     import io
 
     import networkx as nx
@@ -215,17 +224,24 @@ def write_graphml(G, path: str | Path) -> Path:
         H.add_edge(x(a), x(b), **{k: x(d[k]) for k in sorted(d)})
     buf = io.BytesIO()
     nx.write_graphml(H, buf, encoding="utf-8", prettyprint=True)
-    return _atomic_write(path, buf.getvalue())
+    return buf.getvalue()
 
 
 def confusion_report(log, catalogue: Catalogue, *, top: int = 15, graphml=None, json_path=None) -> dict[str, Any]:
-    """Build the graph, optionally write it, and return its summary (what `codekit confusion` prints)."""
+    """Build the graph, optionally write it, and return its summary (what `codekit confusion` prints).
+
+    Both outputs are checked (``io.files.check_outputs``: not an input, not in a release, folder exists) and
+    rendered before either is written, so a bad second output leaves the first untouched."""
+    from codekit.io.files import check_outputs, write_bytes_atomic
+
+    inputs = [getattr(log, "source", None) or None, getattr(catalogue, "source", None) or None]
+    check_outputs([graphml or None, json_path or None], inputs=inputs, make_parents=False)
     G = confusion_graph(log, catalogue)
     out = summarise(G, top=top)
-    written = {}
+    data = {}
     if graphml:
-        written["graphml"] = str(write_graphml(G, graphml))
+        data["graphml"] = (graphml, graphml_bytes(G))
     if json_path:
-        written["json"] = str(write_json(G, json_path))
-    out["written"] = written
+        data["json"] = (json_path, json_bytes(G))
+    out["written"] = {k: str(write_bytes_atomic(p, b, make_parents=False, inputs=inputs)) for k, (p, b) in data.items()}
     return out

@@ -378,17 +378,20 @@ def write_format(path: str | Path, format: str | None = None) -> str:
     return WRITE_SUFFIXES[suffix]
 
 
-def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None) -> Path:
-    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic."""
+def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None, *,
+                    inputs: Iterable[str | Path] = ()) -> Path:
+    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic;
+    never over one of ``inputs`` or inside a published release (``io.files.check_output``)."""
     fmt = write_format(path, format)
+    files.check_output(path, inputs=inputs, what="output catalogue")
     if fmt == "yaml":
-        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"), inputs=inputs)
     if fmt == "csv":
-        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"), inputs=inputs)
     import polars as pl
 
     df = pl.DataFrame(_flat_rows(catalogue), schema=_flat_schema(catalogue), orient="row")
-    with files.atomic_path(path) as tmp:
+    with files.atomic_path(path, inputs=inputs) as tmp:
         df.write_parquet(tmp, compression="zstd", statistics=False)
     return Path(path)
 
@@ -499,8 +502,10 @@ def convert_catalogue(
 ) -> dict[str, Any]:
     """Load ``source`` and write it as a codekit catalogue; return a summary dict (for ``codekit convert``)."""
     out_fmt = write_format(output, out_format)  # fail before reading a large input
+    inputs = [source, *definitions]
+    files.check_output(output, inputs=inputs, what="output catalogue")
     cat = load_catalogue(source, format, definitions=definitions, columns=columns)
-    write_catalogue(cat, output, out_fmt)
+    write_catalogue(cat, output, out_fmt, inputs=inputs)
     return {
         "source": str(source),
         "format": cat.format,

@@ -213,6 +213,41 @@ class Manifest(_Strict):
     files: dict[str, ManifestFile]
 
 
+class StatusCode(_Strict):
+    """What a status page shows for one service code."""
+
+    name: str
+    division: str
+    status: str
+    ctl_level: Optional[int] = Field(description="Closing-the-Loop level: 1 simple, 2 milestone, 3 complex.")
+    sla_days: Optional[float] = Field(description="Service level in days, when known.")
+    milestones: list[str] = Field(description="Status milestones residents are told, in order.")
+
+
+class SlaRange(_Strict):
+    min: float
+    max: float
+
+
+class StatusCategory(_Strict):
+    """What a status page shows for one public category: the codes it reaches and their promises."""
+
+    label: str
+    codes: list[str] = Field(description="Codes the category's routes reach, sorted.")
+    ctl_level: Optional[int] = Field(description="The category's level, else the highest of its codes.")
+    sla_days: Optional[SlaRange] = Field(description="Shortest and longest SLA of its codes, when known.")
+    milestones: list[str]
+    referral_only: bool = Field(description="Every route is a referral: the City records no code.")
+
+
+class StatusRelease(_Strict):
+    """``status.json``: Closing-the-Loop level, SLA and milestones per category and code, for status pages."""
+
+    metadata: Metadata
+    categories: dict[str, StatusCategory]
+    codes: dict[str, StatusCode]
+
+
 def canonical_json(obj: Any) -> str:
     """Compact canonical JSON (sorted keys): what hashes are taken of."""
     from codekit.io.serial import json_text
@@ -248,10 +283,20 @@ def manifest_schema() -> dict[str, Any]:
     return s
 
 
+def status_schema() -> dict[str, Any]:
+    """The JSON Schema of ``status.json`` (generated from :class:`StatusRelease`)."""
+    s = _schema(StatusRelease, STATUS_SCHEMA_ID, "codekit release status")
+    props = s["$defs"]["Metadata"]["properties"]
+    props["schema_id"]["const"] = STATUS_SCHEMA_ID
+    props["schema_version"]["const"] = SCHEMA_VERSION
+    return s
+
+
 #: Committed schema files (relative to the repository root) and their generators.
 SCHEMA_FILES = {
     "schemas/catalogue-release.schema.json": release_schema,
     "schemas/release-manifest.schema.json": manifest_schema,
+    "schemas/release-status.schema.json": status_schema,
 }
 
 
