@@ -504,7 +504,12 @@ def render_markdown(data: dict[str, Any], *, top: int = 10) -> str:
     ]
     if h["confusion_absorbed"] is not None:
         lines.append(f"- confusion absorbed inside one category: {_pct(h['confusion_absorbed'])}")
-    lines += [f"- validation: {status}", ""]
+    lines.append(f"- validation: {status}")
+    r = data.get("readiness")
+    if r:
+        lines.append(f"- readiness: {r['errors']:,} lint error{'' if r['errors'] == 1 else 's'}, "
+                     f"{r['warnings']:,} warning{'' if r['warnings'] == 1 else 's'}")
+    lines.append("")
     lines += ["## Codes before and after, per division", "",
               _md_table(["division", "codes before", "categories after"],
                         [[d["division"], d["codes_before"], d["categories_after"]] for d in data["divisions"][:top]])]

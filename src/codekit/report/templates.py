@@ -44,13 +44,22 @@ def cell(x: Any) -> Any:
     return num(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x
 
 
+def comma(x: Any) -> str:
+    """An integer with thousands separators (a missing value is an error, never a blank)."""
+    from jinja2 import Undefined
+
+    if isinstance(x, Undefined):
+        x._fail_with_undefined_error()
+    return f"{x:,}"
+
+
 @lru_cache(maxsize=1)
 def environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(loader=PackageLoader("codekit", "templates"), autoescape=True, finalize=_finalize,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(pct=pct, one=one, num=num, cell=cell, comma=lambda x: f"{x:,}")
+    env.filters.update(pct=pct, one=one, num=num, cell=cell, comma=comma)
     env.globals["asset"] = asset
     return env
 
