@@ -54,30 +54,15 @@ def propose(
     """Propose public categories: cluster codes that residents mix up or that say the same thing,
     with a suggested label, the members and why they are together; print the metrics and, with
     --out, write a draft taxonomy/ to edit."""
-    from codekit.propose.constraints import load_constraints
-    from codekit.propose.draft import write_draft
-    from codekit.propose.proposal import propose as run_propose
-    from codekit.propose.signals import Weights
+    from codekit.propose.task import propose_task
 
-    weights = Weights.parse(weight)
-    cons = load_constraints(constraints) if constraints else None
-    if out is not None:
-        from codekit.io.files import check_new_folder
-
-        check_new_folder(out, replace=force, inputs=[catalogue, errors, constraints])
     with progress("proposing", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
                                seed=seed, advance=advance)
-        result = run_propose(
-            cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
-            constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
-        )
-        written = []
-        if out is not None:
-            advance(1, description=f"writing {out}")
-            written = write_draft(result, out, force=force, inputs=[catalogue, errors, constraints])
-    data = result.to_dict()
-    data["written"] = {"folder": str(out) if out is not None else None, "n_files": len(written)}
+        data = propose_task(cat, log, out=out, force=force, constraints=constraints, weights=weight,
+                            strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
+                            against=against, linkage=linkage, seed=seed, inputs=[catalogue, errors],
+                            progress=advance)
     if as_json:
         emit_json(data)
         return

@@ -38,24 +38,18 @@ def report(
     of codes before and after per division, error hotspots, the confusion network, category sizes,
     intake steps before and after, the largest merges and why, the question bank and the validation
     status; --markdown adds a short summary. Exit 2 for an empty catalogue or unreadable input."""
-    from codekit.report.html import build_report, proposed_taxonomy, write_report
+    from codekit.report.html import make_report
 
     with progress("building the report", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, seed=seed, sample_events=sample_events,
                                advance=advance)
-        note = ""
-        tax = taxonomy
-        if taxonomy is None:
-            advance(1, description="proposing a draft taxonomy")
-            tax, note = proposed_taxonomy(cat, log, seed=seed)
-        data = build_report(tax, cat, log, top=top, run_validation=not no_validate, seed=seed,
-                            taxonomy_note=note, progress=advance)
-        advance(1, description=f"writing {out}")
-        written = write_report(data, out, markdown)
+        result = make_report(taxonomy, cat, log, out=out, markdown=markdown, top=top,
+                             run_validation=not no_validate, seed=seed, progress=advance)
     if as_json:
-        emit_json({"written": written, "headline": data["headline"], "inputs": data["inputs"]})
+        emit_json(result)
         return
-    h = data["headline"]
+    written = result["written"]
+    h = result["headline"]
     con = console()
     con.print(
         f"[bold]{h['active_codes']:,} active codes -> {h['categories']:,} public categories[/bold]; steps to submit "

@@ -85,19 +85,11 @@ def routes(
 ) -> None:
     """Export the routing table: one row per (category, answer combination) with the code, its
     division, section, SLA, Closing-the-Loop level and field map, or the referral."""
-    from codekit.taxonomy.load import load_taxonomy
-    from codekit.taxonomy.routing import routing_table, write_routing_table
-    from codekit.validate import resolve_catalogue
+    from codekit.validate import export_routes
 
-    tax = load_taxonomy(taxonomy)
-    cat = resolve_catalogue(catalogue)
-    df = routing_table(tax, cat)
-    path = write_routing_table(df, out)
-    summary = {"out": str(path), "rows": df.height, "categories": len(tax),
-               "codes": int(df["code"].n_unique() - (1 if df["code"].null_count() else 0)),
-               "referral_rows": int((df["target"] == "referral").sum())}
+    summary = export_routes(taxonomy, catalogue, out)
     if as_json:
         emit_json(summary)
     else:
         console().print(f"Wrote {summary['rows']} rows (answer combinations) of {summary['categories']} categories, "
-                        f"reaching {summary['codes']} codes, to {path}")
+                        f"reaching {summary['codes']} codes, to {summary['out']}")

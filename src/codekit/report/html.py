@@ -565,4 +565,28 @@ def write_report(data: dict[str, Any], html_path: str | Path | None, markdown_pa
     return written
 
 
-__all__ = ["build_report", "proposed_taxonomy", "render_html", "render_markdown", "write_report", "DEFAULT_TOP"]
+def make_report(taxonomy: Any, catalogue: Catalogue, log: Any = None, *, out: str | Path | None,
+                markdown: str | Path | None = None, top: int = DEFAULT_TOP, run_validation: bool = True,
+                seed: int = 311, progress: Callable[..., None] | None = None) -> dict[str, Any]:
+    """``codekit report``: the report of ``taxonomy`` (a folder, a Taxonomy, or ``None`` for a draft proposed in
+    memory) written to ``out`` (and ``markdown``); returns what ``--json`` prints: ``{"written", "headline",
+    "inputs"}``. Both outputs are checked before any work, and again before either is written."""
+    from codekit.io.files import check_outputs
+
+    step = progress or (lambda *a, **k: None)
+    inputs = [p for p in (catalogue.source or None, getattr(log, "source", None) or None) if p]
+    inputs = [p for p in inputs if Path(str(p)).exists()]
+    check_outputs([out, markdown], inputs=inputs, make_parents=False)
+    note = ""
+    if taxonomy is None:
+        step(1, description="proposing a draft taxonomy")
+        taxonomy, note = proposed_taxonomy(catalogue, log, seed=seed)
+    data = build_report(taxonomy, catalogue, log, top=top, run_validation=run_validation, seed=seed,
+                        taxonomy_note=note, progress=progress)
+    step(1, description=f"writing {out}")
+    written = write_report(data, out, markdown, inputs=inputs)
+    return {"written": written, "headline": data["headline"], "inputs": data["inputs"]}
+
+
+__all__ = ["build_report", "make_report", "proposed_taxonomy", "render_html", "render_markdown", "write_report",
+           "DEFAULT_TOP"]
