@@ -267,13 +267,18 @@ def _schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id, **s, "title": title}
 
 
-def release_schema() -> dict[str, Any]:
-    """The JSON Schema of ``catalogue.json`` (generated from :class:`CatalogueRelease`)."""
-    s = _schema(CatalogueRelease, SCHEMA_ID, "codekit catalogue release")
+def _document_schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any]:
+    """The schema of a document with a :class:`Metadata` block naming ``schema_id`` (and SCHEMA_VERSION)."""
+    s = _schema(model, schema_id, title)
     props = s["$defs"]["Metadata"]["properties"]
-    props["schema_id"]["const"] = SCHEMA_ID
+    props["schema_id"]["const"] = schema_id
     props["schema_version"]["const"] = SCHEMA_VERSION
     return s
+
+
+def release_schema() -> dict[str, Any]:
+    """The JSON Schema of ``catalogue.json`` (generated from :class:`CatalogueRelease`)."""
+    return _document_schema(CatalogueRelease, SCHEMA_ID, "codekit catalogue release")
 
 
 def manifest_schema() -> dict[str, Any]:
@@ -285,11 +290,7 @@ def manifest_schema() -> dict[str, Any]:
 
 def status_schema() -> dict[str, Any]:
     """The JSON Schema of ``status.json`` (generated from :class:`StatusRelease`)."""
-    s = _schema(StatusRelease, STATUS_SCHEMA_ID, "codekit release status")
-    props = s["$defs"]["Metadata"]["properties"]
-    props["schema_id"]["const"] = STATUS_SCHEMA_ID
-    props["schema_version"]["const"] = SCHEMA_VERSION
-    return s
+    return _document_schema(StatusRelease, STATUS_SCHEMA_ID, "codekit release status")
 
 
 #: Committed schema files (relative to the repository root) and their generators.
