@@ -64,6 +64,123 @@ def _category_codes(cat) -> list[str]:
     return list(seen)
 
 
+def _categories(taxonomy, catalogue: Catalogue, cat_codes: dict[str, list[str]],
+                edge_within: dict[str, int] | None) -> list[dict[str, Any]]:
+    """One row per category (sizes, members, what they share), largest first; ``edge_within``: confusion
+    events inside each category (``None``: no error log)."""
+    cats = []
+    for cat in taxonomy:
+        codes = [c for c in cat_codes[cat.id]]
+        members = [catalogue.get(c) for c in codes]
+        members = [m for m in members if m is not None]
+        divs = Counter(m.division for m in members if m.division)
+        field_sets = [{f.key for f in m.fields if f.variable} for m in members if m.fields]
+        shared_fields = sorted(set.intersection(*field_sets)) if len(field_sets) > 1 and len(field_sets) == len(members) else []
+        conf = edge_within.get(cat.id) if edge_within is not None else None
+        cats.append({
+            "id": cat.id,
+            "label": cat.label,
+            "groups": list(cat.groups),
+            "n_codes": len(codes),
+            "n_active": sum(1 for m in members if m.active),
+            "n_questions": len(cat.questions),
+            "n_routes": len(cat.routes),
+            "n_referrals": sum(1 for r in cat.routes if r.referral is not None),
+            "n_merged": len(getattr(cat, "merged", ())),
+            "merged_reasons": sorted(Counter(_reason_kind(mg.reason) for mg in getattr(cat, "merged", ())).items(),
+                                     key=lambda kv: (-kv[1], kv[0]))[:3],
+            "volume": sum(m.volume or 0 for m in members),
+            "divisions": dict(sorted(divs.items())),
+            "shared_words": _shared_words([m.name for m in members]),
+            "shared_fields": shared_fields,
+            "confusion_within": conf,
+            "notes": " ".join((cat.notes or "").split())[:400],
+            "members": [{"code": m.code, "name": m.name} for m in members[:12]],
+        })
+    cats.sort(key=lambda c: (-c["n_codes"], -c["volume"], c["id"]))
+    return cats
+
+
+def _merges(cats: list[dict[str, Any]], top: int) -> list[dict[str, Any]]:
+    """The ``top`` largest categories of two codes or more, each with why its codes are together."""
+    merges = []
+    for c in cats[:top]:
+        if c["n_codes"] < 2:
+            break
+        why = []
+        if c["shared_words"]:
+            why.append("names share " + ", ".join(c["shared_words"]))
+        if c["confusion_within"]:
+            why.append(f"{c['confusion_within']:,} re-coded/transferred events between them")
+        if c["shared_fields"]:
+            why.append("same operational fields: " + ", ".join(c["shared_fields"][:6]))
+        if c["n_merged"]:
+            why.append(f"{c['n_merged']} code(s) folded into another: "
+                       + ", ".join(f"{r} ({n})" for r, n in c["merged_reasons"]))
+        if len(c["divisions"]) > 1:
+            why.append(f"spans {len(c['divisions'])} divisions (a routing question tells them apart)")
+        elif c["divisions"]:
+            why.append("one division: " + next(iter(c["divisions"])))
+        merges.append({**c, "why": why})
+    return merges
+
+
+def _validation(taxonomy, catalogue: Catalogue, *, seed: int, top: int) -> dict[str, Any]:
+    """The validation section: ``codekit.validate`` run over the taxonomy, its counts and first findings."""
+    from codekit.validate import validate
+
+    rep = validate(taxonomy, catalogue, seed=seed)
+    return {
+        "ran": True,
+        "ok": rep.ok,
+        "counts": rep.counts(),
+        "stats": {k: v for k, v in rep.stats.items() if not isinstance(v, dict)},
+        "proof": rep.stats.get("proof", {}),
+        "by_division": {d: len(fs) for d, fs in rep.by_division().items()},
+        "findings": [f.to_dict() for f in rep.findings[:top]],
+        "n_findings": len(rep.findings),
+    }
+
+
+def _divisions(taxonomy, catalogue: Catalogue, active, cat_codes: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Per division, most codes first: its active codes today and the categories that reach it after."""
+    before = Counter(c.division or "(no division)" for c in active)
+    after: dict[str, set[str]] = defaultdict(set)
+    for cat in taxonomy:
+        for code in cat_codes[cat.id]:
+            sc = catalogue.get(code)
+            if sc is not None and sc.active:
+                after[sc.division or "(no division)"].add(cat.id)
+    return [
+        {"division": d, "codes_before": before[d], "categories_after": len(after.get(d, ()))}
+        for d in sorted(before, key=lambda d: (-before[d], d))
+    ]
+
+
+def _headline(taxonomy, catalogue: Catalogue, active_ids: set[str], cat_of: dict[str, str], steps: dict[str, Any],
+              qbank: list, errors: dict[str, Any] | None, validation: dict[str, Any]) -> dict[str, Any]:
+    """The summary numbers at the top of the report."""
+    n_cat = len(taxonomy)
+    return {
+        "codes": len(catalogue),
+        "active_codes": len(active_ids),
+        "categories": n_cat,
+        "groups": len(taxonomy.groups()),
+        "codes_per_category": round(len(active_ids) / n_cat, 2),
+        "reduction": round(1 - n_cat / len(active_ids), 4),
+        "unrouted_active_codes": len(active_ids - set(cat_of)),
+        "steps_before": steps["summary"]["before"]["steps"]["weighted"],
+        "steps_after": steps["summary"]["after"]["steps"]["weighted"],
+        "steps_reduction": steps["summary"]["steps_reduction"],
+        "options_before": steps["summary"]["before"]["options_scanned"]["weighted"],
+        "options_after": steps["summary"]["after"]["options_scanned"]["weighted"],
+        "shared_questions": len(qbank),
+        "confusion_absorbed": errors["confusion"]["absorbed_share"] if errors else None,
+        "validation_ok": validation.get("ok"),
+        "n_findings": validation.get("n_findings"),
+    }
+
+
 def build_report(
     taxonomy: Any,
     catalogue: Catalogue,
@@ -112,17 +229,7 @@ def build_report(
             cat_of.setdefault(code, cat.id)
 
     # -- codes before / categories after, per division
-    before = Counter(c.division or "(no division)" for c in active)
-    after: dict[str, set[str]] = defaultdict(set)
-    for cat in taxonomy:
-        for code in cat_codes[cat.id]:
-            sc = catalogue.get(code)
-            if sc is not None and sc.active:
-                after[sc.division or "(no division)"].add(cat.id)
-    divisions = [
-        {"division": d, "codes_before": before[d], "categories_after": len(after.get(d, ()))}
-        for d in sorted(before, key=lambda d: (-before[d], d))
-    ]
+    divisions = _divisions(taxonomy, catalogue, active, cat_codes)
 
     # -- error log: hotspots and the confusion network
     errors = None
@@ -134,55 +241,8 @@ def build_report(
 
     # -- categories: sizes and the largest merges
     step(1, description="measuring categories")
-    cats = []
-    for cat in taxonomy:
-        codes = [c for c in cat_codes[cat.id]]
-        members = [catalogue.get(c) for c in codes]
-        members = [m for m in members if m is not None]
-        divs = Counter(m.division for m in members if m.division)
-        field_sets = [{f.key for f in m.fields if f.variable} for m in members if m.fields]
-        shared_fields = sorted(set.intersection(*field_sets)) if len(field_sets) > 1 and len(field_sets) == len(members) else []
-        conf = edge_within.get(cat.id) if errors is not None else None
-        cats.append({
-            "id": cat.id,
-            "label": cat.label,
-            "groups": list(cat.groups),
-            "n_codes": len(codes),
-            "n_active": sum(1 for m in members if m.active),
-            "n_questions": len(cat.questions),
-            "n_routes": len(cat.routes),
-            "n_referrals": sum(1 for r in cat.routes if r.referral is not None),
-            "n_merged": len(getattr(cat, "merged", ())),
-            "merged_reasons": sorted(Counter(_reason_kind(mg.reason) for mg in getattr(cat, "merged", ())).items(),
-                                     key=lambda kv: (-kv[1], kv[0]))[:3],
-            "volume": sum(m.volume or 0 for m in members),
-            "divisions": dict(sorted(divs.items())),
-            "shared_words": _shared_words([m.name for m in members]),
-            "shared_fields": shared_fields,
-            "confusion_within": conf,
-            "notes": " ".join((cat.notes or "").split())[:400],
-            "members": [{"code": m.code, "name": m.name} for m in members[:12]],
-        })
-    cats.sort(key=lambda c: (-c["n_codes"], -c["volume"], c["id"]))
-    merges = []
-    for c in cats[:top]:
-        if c["n_codes"] < 2:
-            break
-        why = []
-        if c["shared_words"]:
-            why.append("names share " + ", ".join(c["shared_words"]))
-        if c["confusion_within"]:
-            why.append(f"{c['confusion_within']:,} re-coded/transferred events between them")
-        if c["shared_fields"]:
-            why.append("same operational fields: " + ", ".join(c["shared_fields"][:6]))
-        if c["n_merged"]:
-            why.append(f"{c['n_merged']} code(s) folded into another: "
-                       + ", ".join(f"{r} ({n})" for r, n in c["merged_reasons"]))
-        if len(c["divisions"]) > 1:
-            why.append(f"spans {len(c['divisions'])} divisions (a routing question tells them apart)")
-        elif c["divisions"]:
-            why.append("one division: " + next(iter(c["divisions"])))
-        merges.append({**c, "why": why})
+    cats = _categories(taxonomy, catalogue, cat_codes, edge_within if errors is not None else None)
+    merges = _merges(cats, top)
 
     # -- intake steps and the question bank
     step(1, description="counting intake steps")
@@ -194,44 +254,11 @@ def build_report(
     qbank = question_bank(catalogue)
 
     # -- validation
-    validation: dict[str, Any]
     if run_validation:
         step(1, description="validating")
-        from codekit.validate import validate
+    validation = _validation(taxonomy, catalogue, seed=seed, top=top) if run_validation else {"ran": False}
 
-        rep = validate(taxonomy, catalogue, seed=seed)
-        validation = {
-            "ran": True,
-            "ok": rep.ok,
-            "counts": rep.counts(),
-            "stats": {k: v for k, v in rep.stats.items() if not isinstance(v, dict)},
-            "proof": rep.stats.get("proof", {}),
-            "by_division": {d: len(fs) for d, fs in rep.by_division().items()},
-            "findings": [f.to_dict() for f in rep.findings[:top]],
-            "n_findings": len(rep.findings),
-        }
-    else:
-        validation = {"ran": False}
-
-    n_cat = len(taxonomy)
-    headline = {
-        "codes": len(catalogue),
-        "active_codes": len(active),
-        "categories": n_cat,
-        "groups": len(taxonomy.groups()),
-        "codes_per_category": round(len(active) / n_cat, 2),
-        "reduction": round(1 - n_cat / len(active), 4),
-        "unrouted_active_codes": len(active_ids - set(cat_of)),
-        "steps_before": steps["summary"]["before"]["steps"]["weighted"],
-        "steps_after": steps["summary"]["after"]["steps"]["weighted"],
-        "steps_reduction": steps["summary"]["steps_reduction"],
-        "options_before": steps["summary"]["before"]["options_scanned"]["weighted"],
-        "options_after": steps["summary"]["after"]["options_scanned"]["weighted"],
-        "shared_questions": len(qbank),
-        "confusion_absorbed": errors["confusion"]["absorbed_share"] if errors else None,
-        "validation_ok": validation.get("ok"),
-        "n_findings": validation.get("n_findings"),
-    }
+    headline = _headline(taxonomy, catalogue, active_ids, cat_of, steps, qbank, errors, validation)
     return {
         "title": title,
         "codekit_version": __version__,
