@@ -563,6 +563,19 @@ def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED, n_events: int
     return {key: out / name for key, name in names.items()}
 
 
+def sample_city(out_dir: str | Path, *, seed: int = DEFAULT_SEED, n_events: int = DEFAULT_EVENTS,
+                log_format: str = "parquet", force: bool = False) -> dict[str, Any]:
+    """``codekit sample``: :func:`write_sample`, and what was written (the dict ``--json`` prints):
+    ``{"out", "seed", "n_codes", "n_divisions", "n_events", "files": {key: {"path", "bytes"}}}``."""
+    paths = write_sample(out_dir, seed=seed, n_events=n_events, log_format=log_format, force=force)
+    cat = sample_catalogue(seed)
+    return {
+        "out": str(out_dir), "seed": seed, "n_codes": len(cat), "n_divisions": len(cat.divisions()),
+        "n_events": n_events,
+        "files": {k: {"path": str(p), "bytes": p.stat().st_size} for k, p in sorted(paths.items())},
+    }
+
+
 def _write_catalogue_yaml(catalogue: Catalogue, path: Path, seed: int) -> None:
     from codekit.io.catalogue import write_catalogue
 
@@ -571,7 +584,7 @@ def _write_catalogue_yaml(catalogue: Catalogue, path: Path, seed: int) -> None:
 
 
 __all__ = [
-    "SampleCity", "sample_catalogue", "generate_sample", "write_sample", "write_event_log", "iter_event_chunks",
+    "SampleCity", "sample_catalogue", "generate_sample", "write_sample", "sample_city", "write_event_log", "iter_event_chunks",
     "DEFAULT_SEED", "DEFAULT_EVENTS", "CHUNK_EVENTS", "LOG_FORMATS",
 ]
 

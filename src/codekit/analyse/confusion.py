@@ -4,7 +4,7 @@ Nodes are service codes (with their division, section, volume, and error counts 
 a directed edge ``a -> b`` carries the re-coded and transferred events submitted under ``a`` that
 should have been ``b``. Edges between divisions are marked ``cross_division``.
 
-The aggregation runs in polars (lazy) through :mod:`codekit.analyse.errorstats`; the graph is
+The aggregation runs in polars (lazy, streaming) in :mod:`codekit.analyse.errorstats`; the graph is
 networkx. :func:`write_graphml` and :func:`graph_to_json` are deterministic (sorted nodes and edges,
 no timestamps).
 """
@@ -15,68 +15,26 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from codekit.errors import InputError, UsageError
+from codekit.errors import InputError
 from codekit.model import CONFUSION_KINDS, ERROR_KINDS, Catalogue
 
 GRAPH_SCHEMA = "codekit/confusion-graph"
 GRAPH_SCHEMA_VERSION = 1
 
 
-def _lazy(log):
-    """A polars LazyFrame from an ErrorLog, a DataFrame or a LazyFrame."""
-    import polars as pl
-
-    if hasattr(log, "lazy") and not isinstance(log, (pl.DataFrame, pl.LazyFrame)):
-        lf = log.lazy
-        return lf() if callable(lf) else lf
-    if isinstance(log, pl.DataFrame):
-        return log.lazy()
-    if isinstance(log, pl.LazyFrame):
-        return log
-    raise UsageError(f"not an error log: {type(log).__name__}")
-
-
 def aggregate_edges(log):
-    """Re-coded + transferred events per (submitted_code, correct_code, kind), sorted by n desc.
+    """Re-coded + transferred events per (submitted_code, correct_code, kind), sorted by n descending:
+    :func:`codekit.analyse.errorstats.confusion_edges` (one streaming pass shared with the other tables)."""
+    from codekit.analyse.errorstats import confusion_edges
 
-    Uses ``errorstats.confusion_edges`` when it is available; the fallback is the same polars query.
-    """
-    try:
-        from codekit.analyse.errorstats import confusion_edges
-    except ImportError:
-        confusion_edges = None
-    if confusion_edges is not None:
-        return confusion_edges(log)
-    import polars as pl
-
-    return (
-        _lazy(log)
-        .filter(pl.col("kind").is_in(list(CONFUSION_KINDS)) & pl.col("correct_code").is_not_null()
-                & (pl.col("correct_code") != ""))
-        .group_by(["submitted_code", "correct_code", "kind"])
-        .agg(pl.len().cast(pl.Int64).alias("n"))
-        .sort(["n", "submitted_code", "correct_code", "kind"], descending=[True, False, False, False])
-        .collect()
-    )
+    return confusion_edges(log)
 
 
 def aggregate_code_kinds(log):
-    """Events per (submitted code, kind)."""
-    try:
-        from codekit.analyse.errorstats import code_kind_counts
-    except ImportError:
-        code_kind_counts = None
-    if code_kind_counts is not None:
-        return code_kind_counts(log)
-    import polars as pl
+    """Events per (submitted code, kind): :func:`codekit.analyse.errorstats.code_kind_counts`."""
+    from codekit.analyse.errorstats import code_kind_counts
 
-    return (
-        _lazy(log)
-        .group_by([pl.col("submitted_code").alias("code"), "kind"])
-        .agg(pl.len().cast(pl.Int64).alias("n"))
-        .sort(["code", "kind"])
-        .collect()
-    )
+    return code_kind_counts(log)
 
 
 def confusion_graph(log, catalogue: Catalogue, *, edges=None, code_kinds=None):
@@ -230,38 +188,60 @@ def _atomic_write(path: str | Path, data: bytes) -> Path:
     return write_bytes_atomic(path, data, make_parents=False)
 
 
-def write_json(G, path: str | Path) -> Path:
-    import json
+def json_bytes(G) -> bytes:
+    """The graph as JSON (:func:`graph_to_json`): sorted, two-space indent; NaN/Infinity refused."""
+    from codekit.io.serial import json_text
 
-    text = json.dumps(graph_to_json(G), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return _atomic_write(path, text.encode("utf-8"))
+    return (json_text(graph_to_json(G), indent=2, what="the graph JSON") + "\n").encode("utf-8")
+
+
+def write_json(G, path: str | Path) -> Path:
+    return _atomic_write(path, json_bytes(G))
 
 
 def write_graphml(G, path: str | Path) -> Path:
     """GraphML with nodes and edges in sorted order (byte-identical for the same graph)."""
+    return _atomic_write(path, graphml_bytes(G))
+
+
+def graphml_bytes(G) -> bytes:
+    """GraphML with nodes and edges in sorted order; text XML 1.0 cannot hold is removed."""
     import io
 
     import networkx as nx
 
+    from codekit.io.serial import xml_text
+
+    def x(v):  # text XML 1.0 can hold (control characters in names removed, as in Open311 XML)
+        return xml_text(v) if isinstance(v, str) else v
+
     H = nx.DiGraph()
-    H.graph.update({k: (v if isinstance(v, (int, float, bool, str)) else str(v)) for k, v in sorted(G.graph.items())})
+    H.graph.update({k: (x(v) if isinstance(v, (int, float, bool, str)) else xml_text(v))
+                    for k, v in sorted(G.graph.items())})
     for n, d in sorted(G.nodes(data=True)):
-        H.add_node(n, **{k: d[k] for k in sorted(d)})
+        H.add_node(x(n), **{k: x(d[k]) for k in sorted(d)})
     for a, b, d in sorted(G.edges(data=True), key=lambda e: (e[0], e[1])):
-        H.add_edge(a, b, **{k: d[k] for k in sorted(d)})
+        H.add_edge(x(a), x(b), **{k: x(d[k]) for k in sorted(d)})
     buf = io.BytesIO()
     nx.write_graphml(H, buf, encoding="utf-8", prettyprint=True)
-    return _atomic_write(path, buf.getvalue())
+    return buf.getvalue()
 
 
 def confusion_report(log, catalogue: Catalogue, *, top: int = 15, graphml=None, json_path=None) -> dict[str, Any]:
-    """Build the graph, optionally write it, and return its summary (what `codekit confusion` prints)."""
+    """Build the graph, optionally write it, and return its summary (what `codekit confusion` prints).
+
+    Both outputs are checked (``io.files.check_outputs``: not an input, not in a release, folder exists) and
+    rendered before either is written, so a bad second output leaves the first untouched."""
+    from codekit.io.files import check_outputs, write_bytes_atomic
+
+    inputs = [getattr(log, "source", None) or None, getattr(catalogue, "source", None) or None]
+    check_outputs([graphml or None, json_path or None], inputs=inputs, make_parents=False)
     G = confusion_graph(log, catalogue)
     out = summarise(G, top=top)
-    written = {}
+    data = {}
     if graphml:
-        written["graphml"] = str(write_graphml(G, graphml))
+        data["graphml"] = (graphml, graphml_bytes(G))
     if json_path:
-        written["json"] = str(write_json(G, json_path))
-    out["written"] = written
+        data["json"] = (json_path, json_bytes(G))
+    out["written"] = {k: str(write_bytes_atomic(p, b, make_parents=False, inputs=inputs)) for k, (p, b) in data.items()}
     return out

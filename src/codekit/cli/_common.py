@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -28,7 +27,9 @@ JSON_OPTION = typer.Option(False, "--json", metavar="", help="Print machine-read
 
 def dumps(obj: Any) -> str:
     """Canonical JSON: sorted keys, two-space indent, UTF-8 text, newline at the end."""
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_default) + "\n"
+    from codekit.io.serial import json_text
+
+    return json_text(obj, indent=2, default=_default, what="the JSON output") + "\n"
 
 
 def _default(o: Any) -> Any:
@@ -105,7 +106,6 @@ DEFINITIONS_OPTION = typer.Option(
 COLUMNS_OPTION = typer.Option(
     None, "--columns", help="For request rows of other cities: a preset (nyc, sf) or role=Column,... (name=A+B joins columns)."
 )
-PRESET_OPTION = COLUMNS_OPTION  # older name, kept for commands that still use it
 SEED_OPTION = typer.Option(311, "--seed", help="Seed of the bundled sample city (with --sample).")
 
 

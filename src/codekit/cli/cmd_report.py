@@ -42,33 +42,25 @@ def report(
     of codes before and after per division, error hotspots, the confusion network, category sizes,
     intake steps before and after, the largest merges and why, the question bank and the validation
     status; --markdown adds a short summary. Exit 2 for an empty catalogue or unreadable input."""
-    from codekit.report.html import build_report, proposed_taxonomy, write_report
+    from codekit.report.html import make_report
 
     with progress("building the report", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, columns=columns, definitions=definitions, seed=seed,
                                sample_events=sample_events, advance=advance, sample=sample, how="--catalogue FILE")
-        note = ""
-        tax = taxonomy
-        if tax is None:
-            from codekit.cli._project import current_project
-
-            proj = current_project()
-            if proj is not None and proj.taxonomy.is_dir():
-                tax = proj.taxonomy
-        if tax is None:
-            advance(1, description="proposing a draft taxonomy")
-            tax, note = proposed_taxonomy(cat, log, seed=seed)
         from codekit.cli._project import current_project
         from codekit.project import lint_options
 
-        data = build_report(tax, cat, log, top=top, run_validation=not no_validate, seed=seed,
-                            taxonomy_note=note, progress=advance, lint_options=lint_options(current_project()))
-        advance(1, description=f"writing {out}")
-        written = write_report(data, out, markdown)
+        proj = current_project()
+        tax = taxonomy
+        if tax is None and proj is not None and proj.taxonomy.is_dir():
+            tax = proj.taxonomy
+        result = make_report(tax, cat, log, out=out, markdown=markdown, top=top, run_validation=not no_validate,
+                             seed=seed, progress=advance, lint_options=lint_options(proj))
     if as_json:
-        emit_json({"written": written, "headline": data["headline"], "inputs": data["inputs"]})
+        emit_json(result)
         return
-    h = data["headline"]
+    written = result["written"]
+    h = result["headline"]
     con = console()
     con.print(
         f"[bold]{h['active_codes']:,} active codes -> {h['categories']:,} public categories[/bold]; steps to submit "
@@ -76,7 +68,7 @@ def report(
         f"{_one(h['options_after'])} (volume-weighted); "
         + ("validation not run" if h["validation_ok"] is None else
            "validation passed" if h["validation_ok"] else f"{h['n_findings']:,} validation findings")
-        + _readiness(data.get("readiness"))
+        + _readiness(result.get("readiness"))
     )
     for kind, path in written.items():
         con.print(f"wrote {kind} to {path}")

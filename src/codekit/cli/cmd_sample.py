@@ -21,7 +21,7 @@ def sample(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write the seeded sample city: a 650+ code catalogue (catalogue.yaml) and its intake error log."""
-    from codekit.sample import sample_catalogue, write_sample
+    from codekit.sample import sample_city
 
     if next_:
         from codekit.sample import write_next_inventory
@@ -35,24 +35,16 @@ def sample(
         return
 
     with progress(f"writing the sample city ({events:,} events)", total=None, enabled=not as_json):
-        paths = write_sample(out, seed=seed, n_events=events, log_format=log_format, force=force)
-    cat = sample_catalogue(seed)
-    result = {
-        "out": str(out),
-        "seed": seed,
-        "n_codes": len(cat),
-        "n_divisions": len(cat.divisions()),
-        "n_events": events,
-        "files": {k: {"path": str(p), "bytes": p.stat().st_size} for k, p in sorted(paths.items())},
-    }
+        result = sample_city(out, seed=seed, n_events=events, log_format=log_format, force=force)
     if as_json:
         emit_json(result)
         return
+    files = result["files"]
     c = console()
     c.print(f"Sample city (seed {seed}) written to {out}:")
-    c.print(f"  {paths['catalogue']}  {len(cat):,} codes in {result['n_divisions']} divisions "
-            f"({_size(result['files']['catalogue']['bytes'])})")
-    c.print(f"  {paths['errors']}  {events:,} error events ({_size(result['files']['errors']['bytes'])})")
+    c.print(f"  {files['catalogue']['path']}  {result['n_codes']:,} codes in {result['n_divisions']} divisions "
+            f"({_size(files['catalogue']['bytes'])})")
+    c.print(f"  {files['errors']['path']}  {events:,} error events ({_size(files['errors']['bytes'])})")
 
 
 @app.command("convert-log")
@@ -66,14 +58,14 @@ def convert_log(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Convert an error log to canonical Parquet once (streaming), for fast repeated analyses."""
-    from codekit.errors import UsageError
     from codekit.io.errorlog import convert_error_log
 
-    if dst.exists() and not force:
-        raise UsageError("the output exists", path=dst, hint="pass --force to replace it, or name another file")
     if from_requests:
         from codekit.analyse.history import derive_error_log
+        from codekit.errors import UsageError
 
+        if dst.exists() and not force:
+            raise UsageError("the output exists", path=dst, hint="pass --force to replace it, or name another file")
         with progress(f"deriving error events from {src}", total=None, enabled=not as_json):
             result = derive_error_log(src, dst, columns=columns)
         if as_json:
@@ -82,9 +74,11 @@ def convert_log(
         _render_derived(result)
         return
     if columns:
+        from codekit.errors import UsageError
+
         raise UsageError("--columns needs --from-requests", hint="add --from-requests, or leave --columns out")
     with progress(f"converting {src}", total=None, enabled=not as_json):
-        result = convert_error_log(src, dst, format=log_format)
+        result = convert_error_log(src, dst, format=log_format, force=force)
     if as_json:
         emit_json(result)
         return

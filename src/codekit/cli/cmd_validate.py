@@ -100,20 +100,12 @@ def routes(
     """Export the routing table: one row per (category, answer combination) with the code, its
     division, section, SLA, Closing-the-Loop level and field map, or the referral."""
     from codekit.cli._project import catalogue_loader, taxonomy_folder
-    from codekit.taxonomy.load import load_taxonomy
-    from codekit.taxonomy.routing import routing_table, write_routing_table
-    from codekit.taxonomy.retired import with_retired
+    from codekit.validate import export_routes
 
-    tax = load_taxonomy(taxonomy_folder(taxonomy))
-    cat = with_retired(catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions,
-                                        sample=sample)(), tax)
-    df = routing_table(tax, cat)
-    path = write_routing_table(df, out)
-    summary = {"out": str(path), "rows": df.height, "categories": len(tax),
-               "codes": int(df["code"].n_unique() - (1 if df["code"].null_count() else 0)),
-               "referral_rows": int((df["target"] == "referral").sum())}
+    summary = export_routes(taxonomy_folder(taxonomy), catalogue_loader(
+        catalogue, format=format, columns=columns, definitions=definitions, sample=sample), out)
     if as_json:
         emit_json(summary)
     else:
         console().print(f"Wrote {summary['rows']} rows (answer combinations) of {summary['categories']} categories, "
-                        f"reaching {summary['codes']} codes, to {path}")
+                        f"reaching {summary['codes']} codes, to {summary['out']}")

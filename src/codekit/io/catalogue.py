@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from codekit.errors import FormatError, InputError, SchemaError, UsageError
 from codekit.io import csvfile, files, problems, text as _text
+from codekit.io.serial import json_text
 from codekit.model import CATALOGUE_COLUMNS, Catalogue, OperationalField, ServiceCode
 
 #: The codekit catalogue format version this code reads and writes.
@@ -377,17 +378,20 @@ def write_format(path: str | Path, format: str | None = None) -> str:
     return WRITE_SUFFIXES[suffix]
 
 
-def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None) -> Path:
-    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic."""
+def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None, *,
+                    inputs: Iterable[str | Path] = ()) -> Path:
+    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic;
+    never over one of ``inputs`` or inside a published release (``io.files.check_output``)."""
     fmt = write_format(path, format)
+    files.check_output(path, inputs=inputs, what="output catalogue")
     if fmt == "yaml":
-        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"), inputs=inputs)
     if fmt == "csv":
-        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"), inputs=inputs)
     import polars as pl
 
     df = pl.DataFrame(_flat_rows(catalogue), schema=_flat_schema(catalogue), orient="row")
-    with files.atomic_path(path) as tmp:
+    with files.atomic_path(path, inputs=inputs) as tmp:
         df.write_parquet(tmp, compression="zstd", statistics=False)
     return Path(path)
 
@@ -418,7 +422,7 @@ def _flat_rows(catalogue: Catalogue) -> list[list[Any]]:
             if col in _LIST_SEP:
                 v = _LIST_SEP[col].join(v)
             elif col in _JSON_COLUMNS:
-                v = json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":")) if v else None
+                v = json_text(v, separators=(",", ":"), what="the catalogue") if v else None
             row.append(v)
         out.append(row)
     return out
@@ -498,8 +502,10 @@ def convert_catalogue(
 ) -> dict[str, Any]:
     """Load ``source`` and write it as a codekit catalogue; return a summary dict (for ``codekit convert``)."""
     out_fmt = write_format(output, out_format)  # fail before reading a large input
+    inputs = [source, *definitions]
+    files.check_output(output, inputs=inputs, what="output catalogue")
     cat = load_catalogue(source, format, definitions=definitions, columns=columns)
-    write_catalogue(cat, output, out_fmt)
+    write_catalogue(cat, output, out_fmt, inputs=inputs)
     return {
         "source": str(source),
         "format": cat.format,

@@ -250,7 +250,8 @@ def _canonical_exprs(lf: "pl.LazyFrame", names: list[str], source: str | None) -
     return exprs
 
 
-def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = None) -> dict[str, Any]:
+def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = None,
+                      force: bool = True) -> dict[str, Any]:
     """Convert an error log (CSV or Parquet) to canonical Parquet, streaming (``sink_parquet``), atomically.
 
     Returns ``{"source", "output", "n_events", "bytes_in", "bytes_out"}``.
@@ -263,6 +264,8 @@ def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = 
                          found=repr(out.suffix or "no suffix"))
     from codekit.io.files import atomic_path, check_output
 
+    if out.exists() and not force:
+        raise UsageError("the output exists", path=out, hint="pass --force to replace it, or name another file")
     check_output(out, inputs=[src])
     log = scan_error_log(src, format=format)
     with atomic_path(out, inputs=[src]) as tmp:

@@ -22,6 +22,10 @@ from typing import Any, Iterable
 
 from codekit.errors import InputError, SchemaError, UsageError
 
+#: The distance threshold of agglomerative clustering when neither a threshold nor a target number of
+#: categories is given: one constant for the strategy, ``codekit.propose`` and the CLI.
+DEFAULT_THRESHOLD = 0.7
+
 
 @dataclass(frozen=True)
 class Constraints:

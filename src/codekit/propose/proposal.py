@@ -12,11 +12,8 @@ from typing import Any, Callable
 
 from codekit.errors import UsageError
 from codekit.model import Catalogue
-from codekit.propose.constraints import Constraints
+from codekit.propose.constraints import DEFAULT_THRESHOLD, Constraints
 from codekit.propose.signals import Weights
-
-#: Default distance threshold when neither a target count nor a threshold is given.
-DEFAULT_THRESHOLD = 0.7
 
 #: Which signals must be off when scoring against a column (they would carry the answer).
 _TARGET_SIGNALS = {"section": ("section",), "section_only": ("section",), "division": ("division", "section")}
@@ -182,10 +179,9 @@ def propose(
     thr = cons.threshold
     if cons.n_categories is None and thr is None:
         thr = DEFAULT_THRESHOLD
-    est = make_strategy(
-        strategy, n_categories=cons.n_categories, distance_threshold=thr,
-        resolution=None, linkage=linkage, max_size=cons.max_size, must_link=must, cannot_link=cannot, random_state=seed,
-    )
+    only = {"distance_threshold": thr, "linkage": linkage} if strategy == "agglomerative" else {}
+    est = make_strategy(strategy, n_categories=cons.n_categories, max_size=cons.max_size, must_link=must,
+                        cannot_link=cannot, random_state=seed, **only)
     est.fit(sig)
     labels = [int(x) for x in est.labels_]
     warnings = list(sig.notes or []) + list(est.warnings_) + notes

@@ -29,6 +29,8 @@ import math
 
 from sklearn.base import BaseEstimator, ClusterMixin
 
+from codekit.propose.constraints import DEFAULT_THRESHOLD
+
 STRATEGIES = ("agglomerative", "community")
 
 #: With ``n_neighbors="auto"``: every pair up to this many codes, else each code's nearest neighbours.
@@ -230,8 +232,8 @@ HEAP_SHARE = 0.4
 class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
     """Agglomerative clustering on the combined distance (see the module docstring).
 
-    Parameters: ``n_categories`` or ``distance_threshold`` (default threshold 0.75 when neither is
-    given), ``max_size``, ``must_link`` / ``cannot_link`` (lists of index groups / pairs),
+    Parameters: ``n_categories`` or ``distance_threshold`` (default :data:`DEFAULT_THRESHOLD` when neither
+    is given), ``max_size``, ``must_link`` / ``cannot_link`` (lists of index groups / pairs),
     ``linkage``: ``average``, ``ward``, or ``auto`` (the default): run average linkage (with the
     threshold, when one is given, to fix the number of categories); when its largest category holds
     ``HEAP_SHARE`` (40%) of the codes or more, which is no consolidation anyone could publish (average
@@ -279,7 +281,7 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
             raise UsageError(f"unknown linkage {self.linkage!r}", expected="auto, average or ward")
         thr = self.distance_threshold
         if self.n_categories is None and thr is None:
-            thr = 0.75
+            thr = DEFAULT_THRESHOLD
         n_all = X.n if hasattr(X, "knn_graph") else len(X)
         self.largest_share_ = None
         if self.linkage != "auto":
@@ -429,7 +431,10 @@ class CommunityStrategy(ClusterMixin, BaseEstimator):
 
 
 def make_strategy(name: str, **params):
-    """A strategy by name: ``agglomerative`` or ``community``."""
+    """A strategy by name: ``agglomerative`` or ``community``, with its parameters.
+
+    A parameter the strategy does not take is a :class:`~codekit.errors.UsageError` naming it and the
+    parameters the strategy takes (never silently dropped)."""
     from codekit.errors import UsageError
 
     classes = {"agglomerative": AgglomerativeStrategy, "community": CommunityStrategy}
@@ -438,6 +443,10 @@ def make_strategy(name: str, **params):
     cls = classes[name]
     import inspect
 
-    accepted = set(inspect.signature(cls.__init__).parameters) - {"self"}
-    return cls(**{k: v for k, v in params.items() if k in accepted})
+    accepted = [k for k in inspect.signature(cls.__init__).parameters if k != "self"]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        raise UsageError(f"the {name} strategy does not take {', '.join(unknown)}", expected=", ".join(accepted),
+                         found=", ".join(unknown), hint="pass only the parameters of the strategy chosen")
+    return cls(**params)
 

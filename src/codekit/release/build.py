@@ -26,9 +26,41 @@ from typing import Any
 from codekit.errors import CodekitError, UsageError
 from codekit.release import model as m
 from codekit.release.diff import Diff, diff_documents, next_version
-from codekit.release.read import DRAFT_SEMVER, SEMVER, draft_numbers, latest_release, sha256_bytes
+from codekit.release.read import (
+    DRAFT_SEMVER, SEMVER, draft_numbers, latest_release, published_versions, sha256_bytes, version_key,
+)
 
-ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+ISO_8601 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))?)?$")
+
+
+def check_built_at(built_at: str) -> str:
+    """An ISO 8601 time that exists (``2026-02-30`` or ``25:00`` is refused, not written into a release)."""
+    import datetime as dt
+
+    mt = ISO_8601.match(built_at or "")
+    bad = UsageError("--built-at is not an ISO 8601 time", expected="e.g. 2026-11-22T20:00:00Z", found=repr(built_at),
+                     hint="give the build time as YYYY-MM-DDTHH:MM:SSZ")
+    if not mt:
+        raise bad
+    year, month, day, _t, hour, minute, _s, second, _f, _z, oh, om = mt.groups()
+    try:
+        dt.date(int(year), int(month), int(day))
+        dt.time(int(hour or 0), int(minute or 0), int(second or 0))
+        if oh is not None and (int(oh) > 23 or int(om) > 59):
+            raise ValueError("offset")
+    except ValueError:
+        raise UsageError("--built-at names a time that does not exist", expected="a real date and time, e.g. "
+                         "2026-11-22T20:00:00Z", found=repr(built_at), hint="check the month, day, hour and minute") from None
+    return built_at
+
+
+def check_newer(version: str, out: Path) -> None:
+    """A version given by hand must be greater than every version already published in ``out``."""
+    published = published_versions(out)
+    if published and version not in published and version_key(version) < version_key(published[-1]):
+        raise UsageError(f"version {version} is older than the latest published release {published[-1]}",
+                         path=str(out), expected=f"a version greater than {published[-1]}", found=version,
+                         hint="leave --version out to get the next version, or give a greater one")
 
 
 class ReleaseRefused(CodekitError):
@@ -170,13 +202,15 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
     out = Path(out)
     if version is not None:
         check_version(version, draft=prerelease)
-    if built_at is not None and not ISO_8601.match(built_at):
-        raise UsageError("--built-at is not an ISO 8601 time", expected="e.g. 2026-11-22T20:00:00Z", found=repr(built_at))
+    if built_at is not None:
+        check_built_at(built_at)
     if out.exists() and not out.is_dir():
         raise UsageError("the output folder is a file", path=str(out), hint="give a folder, e.g. dist")
     if version is not None and (out / version).exists():
         raise VersionExists(f"version {version} is already published; a release is never overwritten",
                             path=str(out / version), hint="give another --version, or leave it out to compute one")
+    if version is not None:
+        check_newer(version, out)
 
     tax, cat, doc = working_document(taxonomy_dir, catalogue)
     report = validate(tax, cat, sample_limit=sample_limit, seed=seed)

@@ -9,7 +9,6 @@ Imports pydantic: the CLI imports this module only inside the release commands.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -232,14 +231,53 @@ class Manifest(_Strict):
     )
 
 
+class StatusCode(_Strict):
+    """What a status page shows for one service code."""
+
+    name: str
+    division: str
+    status: str
+    ctl_level: Optional[int] = Field(description="Closing-the-Loop level: 1 simple, 2 milestone, 3 complex.")
+    sla_days: Optional[float] = Field(description="Service level in days, when known.")
+    milestones: list[str] = Field(description="Status milestones residents are told, in order.")
+
+
+class SlaRange(_Strict):
+    min: float
+    max: float
+
+
+class StatusCategory(_Strict):
+    """What a status page shows for one public category: the codes it reaches and their promises."""
+
+    label: str
+    codes: list[str] = Field(description="Codes the category's routes reach, sorted.")
+    ctl_level: Optional[int] = Field(description="The category's level, else the highest of its codes.")
+    sla_days: Optional[SlaRange] = Field(description="Shortest and longest SLA of its codes, when known.")
+    milestones: list[str]
+    referral_only: bool = Field(description="Every route is a referral: the City records no code.")
+
+
+class StatusRelease(_Strict):
+    """``status.json``: Closing-the-Loop level, SLA and milestones per category and code, for status pages."""
+
+    metadata: Metadata
+    categories: dict[str, StatusCategory]
+    codes: dict[str, StatusCode]
+
+
 def canonical_json(obj: Any) -> str:
     """Compact canonical JSON (sorted keys): what hashes are taken of."""
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    from codekit.io.serial import json_text
+
+    return json_text(obj, separators=(",", ":"), what="the release")
 
 
 def pretty_json(obj: Any) -> bytes:
     """The bytes written to JSON files: sorted keys, two-space indent, UTF-8, final newline."""
-    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    from codekit.io.serial import json_text
+
+    return (json_text(obj, indent=2, what="the release") + "\n").encode("utf-8")
 
 
 def _schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any]:
@@ -247,13 +285,18 @@ def _schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id, **s, "title": title}
 
 
-def release_schema() -> dict[str, Any]:
-    """The JSON Schema of ``catalogue.json`` (generated from :class:`CatalogueRelease`)."""
-    s = _schema(CatalogueRelease, SCHEMA_ID, "codekit catalogue release")
+def _document_schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any]:
+    """The schema of a document with a :class:`Metadata` block naming ``schema_id`` (and SCHEMA_VERSION)."""
+    s = _schema(model, schema_id, title)
     props = s["$defs"]["Metadata"]["properties"]
-    props["schema_id"]["const"] = SCHEMA_ID
+    props["schema_id"]["const"] = schema_id
     props["schema_version"]["const"] = SCHEMA_VERSION
     return s
+
+
+def release_schema() -> dict[str, Any]:
+    """The JSON Schema of ``catalogue.json`` (generated from :class:`CatalogueRelease`)."""
+    return _document_schema(CatalogueRelease, SCHEMA_ID, "codekit catalogue release")
 
 
 def manifest_schema() -> dict[str, Any]:
@@ -263,10 +306,16 @@ def manifest_schema() -> dict[str, Any]:
     return s
 
 
+def status_schema() -> dict[str, Any]:
+    """The JSON Schema of ``status.json`` (generated from :class:`StatusRelease`)."""
+    return _document_schema(StatusRelease, STATUS_SCHEMA_ID, "codekit release status")
+
+
 #: Committed schema files (relative to the repository root) and their generators.
 SCHEMA_FILES = {
     "schemas/catalogue-release.schema.json": release_schema,
     "schemas/release-manifest.schema.json": manifest_schema,
+    "schemas/release-status.schema.json": status_schema,
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from codekit.io.serial import xml_text
 from codekit.release import model as m
 
 
@@ -68,9 +69,21 @@ def service_list(doc: m.CatalogueRelease) -> list[dict[str, Any]]:
 # ----------------------------------------------------------------------------------------------- XML
 
 def _text(v: Any) -> str:
+    """Element text: booleans as true/false; characters XML 1.0 cannot hold removed (``io.serial.xml_text``)."""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    return xml_text(v)
+
+
+def _xml_says(obj: Any) -> Any:
+    """``obj`` (JSON data) as its XML says it: the same, with the characters XML cannot hold removed."""
+    if isinstance(obj, str):
+        return xml_text(obj)
+    if isinstance(obj, dict):
+        return {k: _xml_says(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_xml_says(v) for v in obj]
+    return obj
 
 
 def _add(parent: ET.Element, tag: str, value: Any) -> None:
@@ -192,7 +205,7 @@ def check_against_schemas(release_dir, schema_dir) -> list[str]:
     check(services, "services.json", "open311/services.json")
     for i, s in enumerate(services):
         check(s, "service.json", f"open311/services.json item {i}")
-    if xml_to_structure((rdir / "services.xml").read_bytes()) != services:
+    if xml_to_structure((rdir / "services.xml").read_bytes()) != _xml_says(services):
         problems.append("open311/services.xml: does not say what services.json says")
     for s in services:
         code = s.get("service_code")
@@ -203,6 +216,6 @@ def check_against_schemas(release_dir, schema_dir) -> list[str]:
         d = json.loads(p.read_text(encoding="utf-8"))
         check(d, "service-definition.json", f"open311/services/{code}.json")
         x = p.with_suffix(".xml")
-        if not x.is_file() or xml_to_structure(x.read_bytes()) != d:
+        if not x.is_file() or xml_to_structure(x.read_bytes()) != _xml_says(d):
             problems.append(f"open311/services/{code}.xml: missing or does not say what {code}.json says")
     return problems

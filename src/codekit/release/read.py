@@ -164,7 +164,8 @@ def load_release(path: str | Path) -> Release:
 
 
 def version_key(v: str) -> tuple[int, int, int]:
-    a, b, c = (int(x) for x in v.split("."))
+    """(major, minor, patch) of ``X.Y.Z`` or of a draft ``X.Y.Z-draft.N`` (its base version)."""
+    a, b, c = (int(x) for x in v.split("-", 1)[0].split("."))
     return (a, b, c)
 
 

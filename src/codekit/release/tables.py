@@ -74,4 +74,6 @@ def status(doc: m.CatalogueRelease) -> dict[str, Any]:
         }
     meta = doc.metadata.model_dump(mode="json")
     meta["schema_id"] = m.STATUS_SCHEMA_ID
-    return {"metadata": meta, "categories": cats, "codes": codes}
+    out = {"metadata": meta, "categories": cats, "codes": codes}
+    m.StatusRelease.model_validate(out)  # what schemas/release-status.schema.json promises
+    return out

@@ -12,7 +12,6 @@ inputs, same bytes (no timestamps).
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable
@@ -20,31 +19,12 @@ from typing import Any, Callable
 from codekit import __version__
 from codekit.errors import UsageError
 from codekit.model import ERROR_KINDS, Catalogue
+from codekit.report.templates import num as _num, one as _one, pct as _pct
 
 #: Rows shown in each table and chart by default.
 DEFAULT_TOP = 20
 #: Nodes drawn in the confusion network.
 NETWORK_NODES = 24
-
-
-def _esc(v: Any) -> str:
-    return html.escape("" if v is None else str(v), quote=True)
-
-
-def _pct(x: float | None, digits: int = 1) -> str:
-    return "n/a" if x is None else f"{100 * x:.{digits}f}%"
-
-
-def _one(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1f}"
-
-
-def _num(x: Any) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        return f"{x:,.2f}".rstrip("0").rstrip(".")
-    return f"{x:,}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -82,6 +62,123 @@ def _category_codes(cat) -> list[str]:
     for mg in getattr(cat, "merged", ()):
         seen.setdefault(str(mg.code), None)
     return list(seen)
+
+
+def _categories(taxonomy, catalogue: Catalogue, cat_codes: dict[str, list[str]],
+                edge_within: dict[str, int] | None) -> list[dict[str, Any]]:
+    """One row per category (sizes, members, what they share), largest first; ``edge_within``: confusion
+    events inside each category (``None``: no error log)."""
+    cats = []
+    for cat in taxonomy:
+        codes = [c for c in cat_codes[cat.id]]
+        members = [catalogue.get(c) for c in codes]
+        members = [m for m in members if m is not None]
+        divs = Counter(m.division for m in members if m.division)
+        field_sets = [{f.key for f in m.fields if f.variable} for m in members if m.fields]
+        shared_fields = sorted(set.intersection(*field_sets)) if len(field_sets) > 1 and len(field_sets) == len(members) else []
+        conf = edge_within.get(cat.id) if edge_within is not None else None
+        cats.append({
+            "id": cat.id,
+            "label": cat.label,
+            "groups": list(cat.groups),
+            "n_codes": len(codes),
+            "n_active": sum(1 for m in members if m.active),
+            "n_questions": len(cat.questions),
+            "n_routes": len(cat.routes),
+            "n_referrals": sum(1 for r in cat.routes if r.referral is not None),
+            "n_merged": len(getattr(cat, "merged", ())),
+            "merged_reasons": sorted(Counter(_reason_kind(mg.reason) for mg in getattr(cat, "merged", ())).items(),
+                                     key=lambda kv: (-kv[1], kv[0]))[:3],
+            "volume": sum(m.volume or 0 for m in members),
+            "divisions": dict(sorted(divs.items())),
+            "shared_words": _shared_words([m.name for m in members]),
+            "shared_fields": shared_fields,
+            "confusion_within": conf,
+            "notes": " ".join((cat.notes or "").split())[:400],
+            "members": [{"code": m.code, "name": m.name} for m in members[:12]],
+        })
+    cats.sort(key=lambda c: (-c["n_codes"], -c["volume"], c["id"]))
+    return cats
+
+
+def _merges(cats: list[dict[str, Any]], top: int) -> list[dict[str, Any]]:
+    """The ``top`` largest categories of two codes or more, each with why its codes are together."""
+    merges = []
+    for c in cats[:top]:
+        if c["n_codes"] < 2:
+            break
+        why = []
+        if c["shared_words"]:
+            why.append("names share " + ", ".join(c["shared_words"]))
+        if c["confusion_within"]:
+            why.append(f"{c['confusion_within']:,} re-coded/transferred events between them")
+        if c["shared_fields"]:
+            why.append("same operational fields: " + ", ".join(c["shared_fields"][:6]))
+        if c["n_merged"]:
+            why.append(f"{c['n_merged']} code(s) folded into another: "
+                       + ", ".join(f"{r} ({n})" for r, n in c["merged_reasons"]))
+        if len(c["divisions"]) > 1:
+            why.append(f"spans {len(c['divisions'])} divisions (a routing question tells them apart)")
+        elif c["divisions"]:
+            why.append("one division: " + next(iter(c["divisions"])))
+        merges.append({**c, "why": why})
+    return merges
+
+
+def _validation(taxonomy, catalogue: Catalogue, *, seed: int, top: int) -> dict[str, Any]:
+    """The validation section: ``codekit.validate`` run over the taxonomy, its counts and first findings."""
+    from codekit.validate import validate
+
+    rep = validate(taxonomy, catalogue, seed=seed)
+    return {
+        "ran": True,
+        "ok": rep.ok,
+        "counts": rep.counts(),
+        "stats": {k: v for k, v in rep.stats.items() if not isinstance(v, dict)},
+        "proof": rep.stats.get("proof", {}),
+        "by_division": {d: len(fs) for d, fs in rep.by_division().items()},
+        "findings": [f.to_dict() for f in rep.findings[:top]],
+        "n_findings": len(rep.findings),
+    }
+
+
+def _divisions(taxonomy, catalogue: Catalogue, active, cat_codes: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Per division, most codes first: its active codes today and the categories that reach it after."""
+    before = Counter(c.division or "(no division)" for c in active)
+    after: dict[str, set[str]] = defaultdict(set)
+    for cat in taxonomy:
+        for code in cat_codes[cat.id]:
+            sc = catalogue.get(code)
+            if sc is not None and sc.active:
+                after[sc.division or "(no division)"].add(cat.id)
+    return [
+        {"division": d, "codes_before": before[d], "categories_after": len(after.get(d, ()))}
+        for d in sorted(before, key=lambda d: (-before[d], d))
+    ]
+
+
+def _headline(taxonomy, catalogue: Catalogue, active_ids: set[str], cat_of: dict[str, str], steps: dict[str, Any],
+              qbank: list, errors: dict[str, Any] | None, validation: dict[str, Any]) -> dict[str, Any]:
+    """The summary numbers at the top of the report."""
+    n_cat = len(taxonomy)
+    return {
+        "codes": len(catalogue),
+        "active_codes": len(active_ids),
+        "categories": n_cat,
+        "groups": len(taxonomy.groups()),
+        "codes_per_category": round(len(active_ids) / n_cat, 2),
+        "reduction": round(1 - n_cat / len(active_ids), 4),
+        "unrouted_active_codes": len(active_ids - set(cat_of)),
+        "steps_before": steps["summary"]["before"]["steps"]["weighted"],
+        "steps_after": steps["summary"]["after"]["steps"]["weighted"],
+        "steps_reduction": steps["summary"]["steps_reduction"],
+        "options_before": steps["summary"]["before"]["options_scanned"]["weighted"],
+        "options_after": steps["summary"]["after"]["options_scanned"]["weighted"],
+        "shared_questions": len(qbank),
+        "confusion_absorbed": errors["confusion"]["absorbed_share"] if errors else None,
+        "validation_ok": validation.get("ok"),
+        "n_findings": validation.get("n_findings"),
+    }
 
 
 def build_report(
@@ -136,17 +233,7 @@ def build_report(
             cat_of.setdefault(code, cat.id)
 
     # -- codes before / categories after, per division
-    before = Counter(c.division or "(no division)" for c in active)
-    after: dict[str, set[str]] = defaultdict(set)
-    for cat in taxonomy:
-        for code in cat_codes[cat.id]:
-            sc = catalogue.get(code)
-            if sc is not None and sc.active:
-                after[sc.division or "(no division)"].add(cat.id)
-    divisions = [
-        {"division": d, "codes_before": before[d], "categories_after": len(after.get(d, ()))}
-        for d in sorted(before, key=lambda d: (-before[d], d))
-    ]
+    divisions = _divisions(taxonomy, catalogue, active, cat_codes)
 
     # -- error log: hotspots and the confusion network
     errors = None
@@ -158,55 +245,8 @@ def build_report(
 
     # -- categories: sizes and the largest merges
     step(1, description="measuring categories")
-    cats = []
-    for cat in taxonomy:
-        codes = [c for c in cat_codes[cat.id]]
-        members = [catalogue.get(c) for c in codes]
-        members = [m for m in members if m is not None]
-        divs = Counter(m.division for m in members if m.division)
-        field_sets = [{f.key for f in m.fields if f.variable} for m in members if m.fields]
-        shared_fields = sorted(set.intersection(*field_sets)) if len(field_sets) > 1 and len(field_sets) == len(members) else []
-        conf = edge_within.get(cat.id) if errors is not None else None
-        cats.append({
-            "id": cat.id,
-            "label": cat.label,
-            "groups": list(cat.groups),
-            "n_codes": len(codes),
-            "n_active": sum(1 for m in members if m.active),
-            "n_questions": len(cat.questions),
-            "n_routes": len(cat.routes),
-            "n_referrals": sum(1 for r in cat.routes if r.referral is not None),
-            "n_merged": len(getattr(cat, "merged", ())),
-            "merged_reasons": sorted(Counter(_reason_kind(mg.reason) for mg in getattr(cat, "merged", ())).items(),
-                                     key=lambda kv: (-kv[1], kv[0]))[:3],
-            "volume": sum(m.volume or 0 for m in members),
-            "divisions": dict(sorted(divs.items())),
-            "shared_words": _shared_words([m.name for m in members]),
-            "shared_fields": shared_fields,
-            "confusion_within": conf,
-            "notes": " ".join((cat.notes or "").split())[:400],
-            "members": [{"code": m.code, "name": m.name} for m in members[:12]],
-        })
-    cats.sort(key=lambda c: (-c["n_codes"], -c["volume"], c["id"]))
-    merges = []
-    for c in cats[:top]:
-        if c["n_codes"] < 2:
-            break
-        why = []
-        if c["shared_words"]:
-            why.append("names share " + ", ".join(c["shared_words"]))
-        if c["confusion_within"]:
-            why.append(f"{c['confusion_within']:,} re-coded/transferred events between them")
-        if c["shared_fields"]:
-            why.append("same operational fields: " + ", ".join(c["shared_fields"][:6]))
-        if c["n_merged"]:
-            why.append(f"{c['n_merged']} code(s) folded into another: "
-                       + ", ".join(f"{r} ({n})" for r, n in c["merged_reasons"]))
-        if len(c["divisions"]) > 1:
-            why.append(f"spans {len(c['divisions'])} divisions (a routing question tells them apart)")
-        elif c["divisions"]:
-            why.append("one division: " + next(iter(c["divisions"])))
-        merges.append({**c, "why": why})
+    cats = _categories(taxonomy, catalogue, cat_codes, edge_within if errors is not None else None)
+    merges = _merges(cats, top)
 
     # -- intake steps and the question bank
     step(1, description="counting intake steps")
@@ -218,47 +258,14 @@ def build_report(
     qbank = question_bank(catalogue)
 
     # -- validation
-    validation: dict[str, Any]
     if run_validation:
         step(1, description="validating")
-        from codekit.validate import validate
+    validation = _validation(taxonomy, catalogue, seed=seed, top=top) if run_validation else {"ran": False}
 
-        rep = validate(taxonomy, catalogue, seed=seed)
-        validation = {
-            "ran": True,
-            "ok": rep.ok,
-            "counts": rep.counts(),
-            "stats": {k: v for k, v in rep.stats.items() if not isinstance(v, dict)},
-            "proof": rep.stats.get("proof", {}),
-            "by_division": {d: len(fs) for d, fs in rep.by_division().items()},
-            "findings": [f.to_dict() for f in rep.findings[:top]],
-            "n_findings": len(rep.findings),
-        }
-    else:
-        validation = {"ran": False}
     from codekit.validate.lint import lint
 
     readiness = lint(taxonomy, catalogue, options=lint_options).readiness()
-
-    n_cat = len(taxonomy)
-    headline = {
-        "codes": len(catalogue),
-        "active_codes": len(active),
-        "categories": n_cat,
-        "groups": len(taxonomy.groups()),
-        "codes_per_category": round(len(active) / n_cat, 2),
-        "reduction": round(1 - n_cat / len(active), 4),
-        "unrouted_active_codes": len(active_ids - set(cat_of)),
-        "steps_before": steps["summary"]["before"]["steps"]["weighted"],
-        "steps_after": steps["summary"]["after"]["steps"]["weighted"],
-        "steps_reduction": steps["summary"]["steps_reduction"],
-        "options_before": steps["summary"]["before"]["options_scanned"]["weighted"],
-        "options_after": steps["summary"]["after"]["options_scanned"]["weighted"],
-        "shared_questions": len(qbank),
-        "confusion_absorbed": errors["confusion"]["absorbed_share"] if errors else None,
-        "validation_ok": validation.get("ok"),
-        "n_findings": validation.get("n_findings"),
-    }
+    headline = _headline(taxonomy, catalogue, active_ids, cat_of, steps, qbank, errors, validation)
     return {
         "title": title,
         "codekit_version": __version__,
@@ -380,49 +387,6 @@ def proposed_taxonomy(catalogue: Catalogue, log: Any = None, *, seed: int = 311,
 # HTML
 # --------------------------------------------------------------------------------------------------
 
-_CSS = """
-:root{--ink:#1b1f24;--muted:#5b6470;--line:#d9dee4;--accent:#0072B2;--ok:#1a7f37;--bad:#b42318;--bg:#fff}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg)}
-header,main,footer{max-width:1120px;margin:0 auto;padding:0 20px}
-header{padding-top:24px}
-h1{font-size:26px;margin:0 0 4px}
-h2{font-size:20px;margin:34px 0 8px;padding-top:8px;border-top:2px solid var(--line)}
-h3{font-size:16px;margin:18px 0 6px}
-p.lead,.muted{color:var(--muted)}
-nav.toc{margin:12px 0 0;font-size:14px}
-nav.toc a{margin-right:14px;color:var(--accent);text-decoration:none;white-space:nowrap}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px;margin:16px 0}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 12px}
-.card .v{font-size:22px;font-weight:700;white-space:nowrap}
-.card .k{font-size:12.5px;color:var(--muted)}
-.badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:700;font-size:13px}
-.badge.ok{background:#dafbe1;color:var(--ok)}.badge.bad{background:#ffebe9;color:var(--bad)}.badge.na{background:#eef1f4;color:var(--muted)}
-figure{margin:12px 0;break-inside:avoid;page-break-inside:avoid}
-figure svg{max-width:100%;height:auto;display:block}
-figcaption{font-size:13px;color:var(--muted)}
-.grid2{display:grid;grid-template-columns:1fr 1fr;gap:18px}
-@media (max-width:900px){.grid2{grid-template-columns:1fr}}
-table{border-collapse:collapse;width:100%;font-size:13.5px;margin:8px 0 14px}
-th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-th{background:#f5f7f9;font-weight:600}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
-ul.why{margin:0;padding-left:18px}
-footer{margin:36px auto 24px;font-size:12.5px;color:var(--muted)}
-@media print{
- body{font-size:11pt}
- nav.toc{display:none}
- header,main,footer{max-width:none;padding:0}
- h2{break-before:page;page-break-before:always;border-top:none}
- h2.first{break-before:auto;page-break-before:auto}
- table,figure,.card{break-inside:avoid;page-break-inside:avoid}
- tr{break-inside:avoid}
- a{color:inherit;text-decoration:none}
- .grid2{grid-template-columns:1fr}
-}
-"""
-
 _SECTIONS = (
     ("summary", "Summary"),
     ("divisions", "Codes per division"),
@@ -436,241 +400,106 @@ _SECTIONS = (
 )
 
 
-def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozenset(), raw: set[int] = frozenset(),
-           testid: str = "") -> str:
-    """An HTML table; every cell escaped unless its column is in ``raw`` (pre-escaped HTML)."""
-    tid = f' data-testid="{_esc(testid)}"' if testid else ""
-    out = [f"<table{tid}><thead><tr>"]
-    for i, h in enumerate(headers):
-        out.append(f'<th{" class=n" if i in numeric else ""}>{_esc(h)}</th>')
-    out.append("</tr></thead><tbody>")
-    for r in rows:
-        out.append("<tr>")
-        for i, v in enumerate(r):
-            cell = v if i in raw else _esc(_num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
-            out.append(f'<td{" class=n" if i in numeric else ""}>{cell}</td>')
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+def _charts(data: dict[str, Any]) -> dict[str, Any]:
+    """The report's inline SVG charts (Markup: drawn by matplotlib from the data, nothing of the input raw)."""
+    from markupsafe import Markup
 
-
-def _figure(svg: str, caption: str, testid: str) -> str:
-    return f'<figure data-testid="{_esc(testid)}">{svg}<figcaption>{_esc(caption)}</figcaption></figure>'
-
-
-def _card(value: str, key: str) -> str:
-    return f'<div class="card"><div class="v">{_esc(value)}</div><div class="k">{_esc(key)}</div></div>'
-
-
-def render_html(data: dict[str, Any]) -> str:
-    """The report as one self-contained HTML document (inline CSS and SVG, no script)."""
     from codekit.report import charts
 
-    h = data["headline"]
-    inp = data["inputs"]
     top = data["top"]
-    parts: list[str] = []
-    a = parts.append
-    a("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-    a('<meta name="viewport" content="width=device-width, initial-scale=1">')
-    a(f"<meta name=\"generator\" content=\"codekit {_esc(data['codekit_version'])}\">")
-    a(f"<title>{_esc(data['title'])}</title><style>{_CSS}</style></head><body>")
-    a(f"<header><h1>{_esc(data['title'])}</h1>")
-    src = [f"taxonomy <code>{_esc(inp['taxonomy'] or '(in memory)')}</code>"]
-    if inp.get("taxonomy_note"):
-        src.append(_esc(inp["taxonomy_note"]))
-    src.append(f"catalogue <code>{_esc(inp['catalogue'] or '(in memory)')}</code>")
-    src.append(f"error log <code>{_esc(inp['errors'])}</code>" if inp["errors"] else "no error log")
-    a(f"<p class=\"lead\">{'; '.join(src)}.</p>")
-    a('<nav class="toc">' + "".join(f'<a href="#{k}">{_esc(t)}</a>' for k, t in _SECTIONS) + "</nav></header><main>")
-
-    # summary
-    a('<h2 id="summary" class="first">Summary</h2>')
-    v = data["validation"]
-    if not v.get("ran"):
-        badge = '<span class="badge na" data-testid="validation-status">validation not run</span>'
-    elif v["ok"]:
-        badge = '<span class="badge ok" data-testid="validation-status">validation passed</span>'
-    else:
-        badge = f'<span class="badge bad" data-testid="validation-status">{v["n_findings"]:,} validation findings</span>'
-    rd = data.get("readiness")
-    if rd:
-        badge += (f' <span class="badge {"ok" if rd["ok"] else "bad"}" data-testid="readiness-status">'
-                  + ("ready to publish" if rd["ok"] else f"not ready: {rd['errors']:,} lint errors")
-                  + f" ({rd['warnings']:,} warnings)</span>")
-    a(f"<p>{h['active_codes']:,} active service codes (of {h['codes']:,}) become <b>{h['categories']:,} public "
-      f"categories</b> in {h['groups']:,} groups: {h['codes_per_category']} codes per category, "
-      f"{_pct(h['reduction'])} fewer choices. {badge}</p>")
-    a('<div class="cards" data-testid="headline">')
-    a(_card(f"{h['active_codes']:,} \u2192 {h['categories']:,}", "active codes \u2192 public categories"))
-    a(_card(_pct(h["reduction"]), "fewer things to choose from"))
-    sb, sa = h["steps_before"], h["steps_after"]
-    a(_card(f"{_one(sb)} \u2192 {_one(sa)}", "steps to submit: choices + questions (volume-weighted)"))
-    ob, oa = h["options_before"], h["options_after"]
-    a(_card(f"{_one(ob)} \u2192 {_one(oa)}", "options read on the way to a code (volume-weighted)"))
-    if h["confusion_absorbed"] is not None:
-        a(_card(_pct(h["confusion_absorbed"]), "of code confusion now inside one category"))
-    a(_card(f"{h['shared_questions']:,}", "questions asked in different words (question bank)"))
-    if h["unrouted_active_codes"]:
-        a(_card(f"{h['unrouted_active_codes']:,}", "active codes no category reaches"))
-    a("</div>")
-
-    # divisions
-    a('<h2 id="divisions">Codes before and after, per division</h2>')
-    divs = data["divisions"]
-    shown = divs[:top]
-    a(_figure(
-        charts.before_after_bars(
-            [d["division"] for d in shown], [d["codes_before"] for d in shown], [d["categories_after"] for d in shown],
-            title="Codes (before) and public categories reaching the division (after)", xlabel="count",
-            before_label="service codes today", after_label="public categories after",
-        ),
-        "A category that routes to several divisions counts once for each of them.", "chart-divisions",
-    ))
-    a(_table(["division", "codes before", "categories after"],
-             [[d["division"], d["codes_before"], d["categories_after"]] for d in shown], numeric={1, 2}))
-    if len(divs) > top:
-        a(f"<p class=\"muted\">{len(divs) - top:,} more divisions not shown.</p>")
-
-    # category sizes
-    a('<h2 id="categories">Category sizes</h2>')
-    sizes = data["category_sizes"]
-    big = sizes[:top]
-    hist = Counter(s["n_codes"] for s in sizes)
-    a(_figure(
-        charts.size_bars([f"{s['label']} ({s['id']})" for s in big], [s["n_codes"] for s in big],
-                         title=f"The {len(big)} largest public categories", xlabel="service codes in the category"),
-        f"{len(sizes):,} categories in all.", "chart-category-sizes",
-    ))
-    a(_table(["codes in a category", "categories"], [[k, hist[k]] for k in sorted(hist)][:top * 2], numeric={0, 1}))
-
-    # merges
-    a('<h2 id="merges">The largest merges and why they were made</h2>')
-    rows = []
-    for m in data["merges"]:
-        why = "<ul class=why>" + "".join(f"<li>{_esc(w)}</li>" for w in m["why"]) + "</ul>" if m["why"] else ""
-        if m["notes"]:
-            why += f'<div class="muted">{_esc(m["notes"][:300])}</div>'
-        members = ", ".join(f"<code>{_esc(x['code'])}</code> {_esc(x['name'])}" for x in m["members"][:6])
-        if m["n_codes"] > 6:
-            members += f" \u2026 (+{m['n_codes'] - 6})"
-        rows.append([f"<b>{_esc(m['label'])}</b><br><code>{_esc(m['id'])}</code>", m["n_codes"], why, members])
-    a(_table(["category", "codes", "why", "members"], rows, numeric={1}, raw={0, 2, 3}, testid="merges")
-      if rows else "<p>No category merges two or more codes.</p>")
-
-    # errors
-    a('<h2 id="errors">Error hotspots by code and kind</h2>')
+    out: dict[str, str] = {}
+    shown = data["divisions"][:top]
+    out["divisions"] = charts.before_after_bars(
+        [d["division"] for d in shown], [d["codes_before"] for d in shown], [d["categories_after"] for d in shown],
+        title="Codes (before) and public categories reaching the division (after)", xlabel="count",
+        before_label="service codes today", after_label="public categories after",
+    )
+    big = data["category_sizes"][:top]
+    out["sizes"] = charts.size_bars([f"{s['label']} ({s['id']})" for s in big], [s["n_codes"] for s in big],
+                                    title=f"The {len(big)} largest public categories",
+                                    xlabel="service codes in the category")
     e = data["errors"]
-    if e is None:
-        a("<p class=\"muted\">No error log given (pass <code>--errors LOG</code>).</p>")
-    else:
+    if e is not None:
         hs = e["hotspots"]
         series = {k: [r["kinds"][k] for r in hs] for k in ERROR_KINDS}
-        a(_figure(charts.stacked_bars([f"{r['code']} {r['name']}" for r in hs], series,
-                                      title=f"The {len(hs)} codes with most intake errors", xlabel="error events"),
-                  f"{e['n_events']:,} error events in all.", "chart-hotspots"))
-        a(_table(["kind", "events"], [[k, n] for k, n in e["by_kind"].items()], numeric={1}))
-        a(_table(["code", "name", "division", "errors", "error rate"],
-                 [[r["code"], r["name"], r["division"], r["total"], _pct(r["error_rate"], 2) if r["volume"] else "n/a"]
-                  for r in hs], numeric={3, 4}))
-
-    # confusion
-    a('<h2 id="confusion">Confusion network of the most-confused codes</h2>')
-    if e is None or not e["confusion"]["edges"]:
-        a("<p class=\"muted\">No re-coded or transferred events to draw.</p>")
-    else:
-        c = e["confusion"]
-        a(_figure(charts.network(c["nodes"], c["edges"], title="Codes residents and staff mix up", seed=data["seed"]),
-                  "Node size: confusion events; colour: division; solid edge: both codes now in one category "
-                  "(a routing question absorbs the mix-up); dashed: still in different categories.",
-                  "chart-confusion"))
-        a(f"<p>{_pct(c['absorbed_share'])} of re-coded/transferred events ({c['within']:,} of {c['total']:,}) are "
-          "between two codes that now share a public category.</p>")
-        a(_table(["code a", "name a", "code b", "name b", "events", "same category"],
-                 [[p["code_a"], p["name_a"], p["code_b"], p["name_b"], p["n"], "yes" if p["same_category"] else "no"]
-                  for p in c["top_pairs"]], numeric={4}))
-
-    # steps
-    a('<h2 id="steps">Intake steps before and after</h2>')
+        out["hotspots"] = charts.stacked_bars([f"{r['code']} {r['name']}" for r in hs], series,
+                                              title=f"The {len(hs)} codes with most intake errors",
+                                              xlabel="error events")
+        if e["confusion"]["edges"]:
+            c = e["confusion"]
+            out["network"] = charts.network(c["nodes"], c["edges"], title="Codes residents and staff mix up",
+                                            seed=data["seed"])
     s = data["steps"]["summary"]
-    a("<p>Before: pick a division, a section and a code from the catalogue, then answer each of the code's "
-      "operational fields. After: pick a group and a category, answer the routing questions asked on the "
-      "way to the code (dependent questions only when they matter), then the remaining questions. "
-      f"Weighted by {_esc(s['weighted_by'])}.</p>")
     bd = data["steps"]["by_division"][:top]
-    a('<div class="grid2">')
-    a(_figure(charts.before_after_bars(
+    out["steps"] = charts.before_after_bars(
         ["all codes"] + [d["division"] for d in bd],
         [s["before"]["steps"]["weighted"] or 0] + [d["before_steps"] or 0 for d in bd],
         [s["after"]["steps"]["weighted"] or 0] + [d["after_steps"] or 0 for d in bd],
-        title="Steps to submit, per division", xlabel="choices + questions (weighted mean)"),
-        "Steps = menu choices + questions.", "chart-steps"))
-    rows = [
-        ["menu choices", s["before"]["choices"]["weighted"], s["after"]["choices"]["weighted"]],
-        ["questions", s["before"]["questions"]["weighted"], s["after"]["questions"]["weighted"]],
-        ["\u2003of which routing questions", "", s["after"]["routing_questions"]["weighted"]],
-        ["\u2003of which fields the taxonomy does not fill yet", "", s["after"]["unfilled_fields"]["weighted"]],
-        ["steps", s["before"]["steps"]["weighted"], s["after"]["steps"]["weighted"]],
-        ["options read on the way", s["before"]["options_scanned"]["weighted"], s["after"]["options_scanned"]["weighted"]],
+        title="Steps to submit, per division", xlabel="choices + questions (weighted mean)")
+    v = data["validation"]
+    if v.get("ran") and v["counts"]:
+        counts = dict(sorted(v["counts"].items(), key=lambda kv: (-kv[1], kv[0])))
+        out["findings"] = charts.findings_bars(counts, title="Findings by type")
+    return {k: Markup(svg) for k, svg in out.items()}
+
+
+def _steps_rows(s: dict[str, Any]) -> list[list[Any]]:
+    b, a = s["before"], s["after"]
+    return [
+        ["menu choices", b["choices"]["weighted"], a["choices"]["weighted"]],
+        ["questions", b["questions"]["weighted"], a["questions"]["weighted"]],
+        ["\u2003of which routing questions", "", a["routing_questions"]["weighted"]],
+        ["\u2003of which fields the taxonomy does not fill yet", "", a["unfilled_fields"]["weighted"]],
+        ["steps", b["steps"]["weighted"], a["steps"]["weighted"]],
+        ["options read on the way", b["options_scanned"]["weighted"], a["options_scanned"]["weighted"]],
     ]
-    a("<div>" + _table(["weighted mean per request", "before", "after"], rows, numeric={1, 2}, testid="steps-summary"))
-    a(f"<p>{s['n_fewer_steps']:,} codes need fewer steps, {s['n_more_steps']:,} need more; "
-      f"{s['n_unreached']:,} active codes are not reached by any route.</p></div></div>")
-    ms = data["steps"]["most_saved"]
-    if ms:
-        a("<h3>Where the most steps are saved (steps saved \u00d7 volume)</h3>")
-        a(_table(["code", "name", "division", "volume", "before", "after", "category"],
-                 [[r["code"], r["name"], r["division"], r["volume"], r["before"]["steps"], r["after"]["steps"],
-                   r["after"]["category"]] for r in ms], numeric={3, 4, 5}))
-    mo = data["steps"]["more_steps"]
-    if mo:
-        a("<h3>Codes that now take more steps</h3>")
-        a(_table(["code", "name", "division", "volume", "before", "after", "category"],
-                 [[r["code"], r["name"], r["division"], r["volume"], r["before"]["steps"], r["after"]["steps"],
-                   r["after"]["category"]] for r in mo], numeric={3, 4, 5}))
 
-    # question bank
-    a('<h2 id="questions">Question bank: one question, many wordings</h2>')
-    qb = data["question_bank"]
-    if not qb:
-        a("<p class=\"muted\">No operational field is asked in different words.</p>")
-    else:
-        a(f"<p>{data['n_question_bank']:,} questions are asked under different keys or wordings; each could be one "
-          "shared question, asked once per category and mapped to each code's own field.</p>")
-        rows = []
-        for q in qb:
-            variants = "<br>".join(
-                f"<code>{_esc(x['key'])}</code> \u201c{_esc(x['prompt'])}\u201d ({x['n_codes']:,})" for x in q["variants"][:6])
-            if len(q["variants"]) > 6:
-                variants += f"<br>\u2026 +{len(q['variants']) - 6}"
-            rows.append([_esc(q["id"]), f"<code>{_esc(q['key'])}</code> \u201c{_esc(q['prompt'])}\u201d",
-                         _esc(_num(q["n_codes"])), variants, _esc("; ".join(q["reasons"]))])
-        a(_table(["id", "proposed shared question", "codes", "asked today as (codes)", "found by"], rows,
-                 numeric={2}, raw={0, 1, 2, 3, 4}, testid="question-bank"))
 
-    # validation
-    a('<h2 id="validation">Validation status</h2>')
-    if not v.get("ran"):
-        a("<p class=\"muted\">Validation was not run (<code>--no-validate</code>).</p>")
-    else:
-        p = v["proof"]
-        a(f"<p>{badge} {v['stats'].get('routes', 0):,} routes, {v['stats'].get('answer_combinations', 0):,} answer "
-          f"combinations, {v['stats'].get('reached_codes', 0):,} of {v['stats'].get('active_codes', 0):,} active codes "
-          f"reached; proof by exhaustion: {p.get('combinations_checked', 0):,} of {p.get('combinations_total', 0):,} "
-          "pick-list combinations checked.</p>")
-        if v["counts"]:
-            counts = dict(sorted(v["counts"].items(), key=lambda kv: (-kv[1], kv[0])))
-            a(_figure(charts.findings_bars(counts, title="Findings by type"),
-                      "Run `codekit validate` for every finding with its file and line.", "chart-validation"))
-            a(_table(["type", "file", "line", "code", "message"],
-                     [[f["type"], Path(f["file"]).name if f["file"] else "", f["line"] or "", f["code"] or "",
-                       f["message"]] for f in v["findings"]], numeric={2}))
-            if v["n_findings"] > len(v["findings"]):
-                a(f"<p class=\"muted\">{v['n_findings'] - len(v['findings']):,} more findings not shown.</p>")
-    a("</main>")
-    a(f"<footer>Made by codekit {_esc(data['codekit_version'])} (<code>codekit report</code>). Tables and charts "
-      f"show the top {top} rows. This file needs no network.</footer></body></html>\n")
-    return "".join(parts)
+def _code_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[r["code"], r["name"], r["division"], r["volume"], r["before"]["steps"], r["after"]["steps"],
+             r["after"]["category"]] for r in rows]
+
+
+def html_context(data: dict[str, Any]) -> dict[str, Any]:
+    """What ``templates/report.html.j2`` shows: the report data, its charts and its table rows."""
+    from codekit.report.templates import pct
+
+    top = data["top"]
+    divs = data["divisions"]
+    sizes = data["category_sizes"]
+    hist = Counter(s["n_codes"] for s in sizes)
+    e = data["errors"]
+    v = data["validation"]
+    steps = data["steps"]
+    step_tables = [(heading, _code_rows(rows)) for heading, rows in (
+        ("Where the most steps are saved (steps saved \u00d7 volume)", steps["most_saved"]),
+        ("Codes that now take more steps", steps["more_steps"])) if rows]
+    return {
+        **data,
+        "h": data["headline"], "v": v, "e": e, "s": steps["summary"], "readiness": data.get("readiness"),
+        "sections": _SECTIONS, "charts": _charts(data),
+        "divisions_shown": [[d["division"], d["codes_before"], d["categories_after"]] for d in divs[:top]],
+        "divisions_more": max(0, len(divs) - top),
+        "n_categories": len(sizes),
+        "size_histogram": [[k, hist[k]] for k in sorted(hist)][:top * 2],
+        "hotspot_rows": [[r["code"], r["name"], r["division"], r["total"],
+                          pct(r["error_rate"], 2) if r["volume"] else "n/a"] for r in e["hotspots"]] if e else [],
+        "pair_rows": [[p["code_a"], p["name_a"], p["code_b"], p["name_b"], p["n"], "yes" if p["same_category"] else "no"]
+                      for p in e["confusion"]["top_pairs"]] if e else [],
+        "steps_rows": _steps_rows(steps["summary"]),
+        "step_tables": step_tables,
+        "finding_rows": [[f["type"], Path(f["file"]).name if f["file"] else "", f["line"] or "", f["code"] or "",
+                          f["message"]] for f in v.get("findings", [])],
+    }
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The report as one self-contained HTML document (inline CSS and SVG, no script), from
+    ``templates/report.html.j2`` with autoescape. ``data["readiness"]`` (optional,
+    ``{"ok", "errors", "warnings", "counts"}``) adds the lint status beside the validation status."""
+    from codekit.report.templates import render
+
+    return render("report.html.j2", **html_context(data))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -710,11 +539,11 @@ def render_markdown(data: dict[str, Any], *, top: int = 10) -> str:
     ]
     if h["confusion_absorbed"] is not None:
         lines.append(f"- confusion absorbed inside one category: {_pct(h['confusion_absorbed'])}")
-    lines += [f"- validation: {status}"]
-    rd = data.get("readiness")
-    if rd:
-        lines.append(f"- readiness (codekit lint): {'ready' if rd['ok'] else 'not ready'}, {rd['errors']:,} errors, "
-                     f"{rd['warnings']:,} warnings")
+    lines.append(f"- validation: {status}")
+    r = data.get("readiness")
+    if r:
+        lines.append(f"- readiness: {r['errors']:,} lint error{'' if r['errors'] == 1 else 's'}, "
+                     f"{r['warnings']:,} warning{'' if r['warnings'] == 1 else 's'}")
     lines.append("")
     lines += ["## Codes before and after, per division", "",
               _md_table(["division", "codes before", "categories after"],
@@ -771,4 +600,32 @@ def write_report(data: dict[str, Any], html_path: str | Path | None, markdown_pa
     return written
 
 
-__all__ = ["build_report", "proposed_taxonomy", "render_html", "render_markdown", "write_report", "DEFAULT_TOP"]
+def make_report(taxonomy: Any, catalogue: Catalogue, log: Any = None, *, out: str | Path | None,
+                markdown: str | Path | None = None, top: int = DEFAULT_TOP, run_validation: bool = True,
+                seed: int = 311, progress: Callable[..., None] | None = None,
+                lint_options: Any = None) -> dict[str, Any]:
+    """``codekit report``: the report of ``taxonomy`` (a folder, a Taxonomy, or ``None`` for a draft proposed in
+    memory) written to ``out`` (and ``markdown``); returns what ``--json`` prints: ``{"written", "headline",
+    "inputs"}``. Both outputs are checked before any work, and again before either is written."""
+    from codekit.io.files import check_outputs
+
+    step = progress or (lambda *a, **k: None)
+    inputs = [p for p in (catalogue.source or None, getattr(log, "source", None) or None) if p]
+    inputs = [p for p in inputs if Path(str(p)).exists()]
+    check_outputs([out, markdown], inputs=inputs, make_parents=False)
+    note = ""
+    if taxonomy is None:
+        step(1, description="proposing a draft taxonomy")
+        taxonomy, note = proposed_taxonomy(catalogue, log, seed=seed)
+    data = build_report(taxonomy, catalogue, log, top=top, run_validation=run_validation, seed=seed,
+                        taxonomy_note=note, progress=progress, lint_options=lint_options)
+    step(1, description=f"writing {out}")
+    written = write_report(data, out, markdown, inputs=inputs)
+    out = {"written": written, "headline": data["headline"], "inputs": data["inputs"]}
+    if data.get("readiness") is not None:
+        out["readiness"] = data["readiness"]
+    return out
+
+
+__all__ = ["build_report", "make_report", "proposed_taxonomy", "render_html", "render_markdown", "write_report",
+           "DEFAULT_TOP"]

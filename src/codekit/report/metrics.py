@@ -91,17 +91,18 @@ def _category_choices(taxonomy) -> dict[str, tuple[int, int]]:
 def steps_after(taxonomy, catalogue: Catalogue | None = None) -> dict[str, dict[str, Any]]:
     """Per code reached by the taxonomy: the easiest route's ``choices``, ``routing_questions``,
     ``field_questions`` and ``steps``, plus the category and how many answer combinations reach it."""
-    from codekit.taxonomy.routing import answer_combinations, is_asked, matching_routes
+    from codekit.taxonomy.routing import Router, answer_combinations, is_asked
 
     pick = _category_choices(taxonomy)
     out: dict[str, dict[str, Any]] = {}
     for cat in taxonomy:
-        routing = cat.routing_questions()
+        router = Router(cat)
+        routing = router.routing_questions
         routing_keys = {q.key for q in routing}
         others = [q for q in cat.questions if q.key not in routing_keys]
         choices, scanned = pick[cat.id]
-        for answers in answer_combinations(cat):
-            hits = matching_routes(cat, answers)
+        for answers in answer_combinations(cat, routing):
+            hits = router.match(answers)
             if len(hits) != 1:
                 continue
             route = cat.routes[hits[0]]

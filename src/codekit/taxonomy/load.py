@@ -10,6 +10,7 @@ taxonomy's relation to the catalogue (unknown codes, dropped fields, ...) are fi
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +98,6 @@ def _schema_errors(doc: Any, path: str) -> None:
     found.sort(key=lambda t: (t[0], t[1], t[2]))
     _, line, msg, hint = found[0]
     raise SchemaError(msg, path=path, line=line, hint=hint)
-
-
-def _short(v: Any) -> str:
-    text = repr(v if not isinstance(v, (_Map, _Seq)) else (dict(v) if isinstance(v, dict) else list(v)))
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,7 +231,8 @@ def _check_references(cat: PublicCategory, doc: _Map, path: str) -> None:
             raise SchemaError(f"question {q.key!r} is a {q.datatype} question but lists values", path=path,
                               line=qdocs[i].line_of("values"), hint="use datatype singlevaluelist or multivaluelist")
         keys = q.value_keys()
-        dup = sorted({k for k in keys if keys.count(k) > 1})
+        counts = Counter(keys)
+        dup = sorted(k for k, n in counts.items() if n > 1)
         if dup:
             raise SchemaError(f"question {q.key!r} lists the answer {dup[0]!r} twice", path=path,
                               line=qdocs[i].line_of("values"))
@@ -249,6 +246,7 @@ def _check_references(cat: PublicCategory, doc: _Map, path: str) -> None:
                                   hint="ask_when may only name questions asked before this one")
             _check_answers(p, allowed, path, dline, f"question {q.key!r} ask_when")
     rdocs = doc["routes"]
+    answer_sets: dict[str, frozenset[str]] = {}
     for j, r in enumerate(cat.routes):
         for qk, allowed in r.when:
             wline = rdocs[j]["when"].line_of(qk) if isinstance(rdocs[j].get("when"), _Map) else r.line
@@ -256,7 +254,9 @@ def _check_references(cat: PublicCategory, doc: _Map, path: str) -> None:
             if q is None:
                 raise SchemaError(f"route condition names an unknown question {qk!r}", path=path, line=wline,
                                   hint="define the question under `questions` or fix the key")
-            _check_answers(q, allowed, path, wline, "route condition")
+            if q.key not in answer_sets:
+                answer_sets[q.key] = frozenset(q.value_keys())
+            _check_answers(q, allowed, path, wline, "route condition", answer_sets[q.key])
         for fk, fill in r.fields:
             if fill.source and cat.question(fill.source) is None:
                 raise SchemaError(
@@ -268,14 +268,16 @@ def _check_references(cat: PublicCategory, doc: _Map, path: str) -> None:
                               line=r.line, hint="remove `fields`/`dropped`, or name the `code` it is recorded under")
 
 
-def _check_answers(q: Question, allowed: tuple[str, ...], path: str, line: int, what: str) -> None:
+def _check_answers(q: Question, allowed: tuple[str, ...], path: str, line: int, what: str,
+                   answers: frozenset[str] | None = None) -> None:
     if q.datatype != "singlevaluelist":
         raise SchemaError(
             f"{what} names {q.key!r}, a {q.datatype} question", path=path, line=line,
             hint="conditions may only name single-choice (singlevaluelist) questions",
         )
+    answers = frozenset(q.value_keys()) if answers is None else answers
     for a in allowed:
-        if a not in q.value_keys():
+        if a not in answers:
             raise SchemaError(
                 f"{what} uses the answer {a!r} that question {q.key!r} cannot give", path=path, line=line,
                 expected=", ".join(q.value_keys()), found=repr(a),

@@ -11,11 +11,11 @@ Pure Python here; polars only inside :func:`routing_table` (the CLI imports this
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from codekit.errors import SchemaError, UsageError
+from codekit.io.serial import json_text
 from codekit.model import Catalogue
 from codekit.taxonomy.model import FieldFill, PublicCategory, Question, Route, Taxonomy, answers_key
 
@@ -56,8 +56,85 @@ def answer_combinations(cat: PublicCategory, questions: list[Question] | None = 
 
 
 def matching_routes(cat: PublicCategory, answers: dict[str, Any]) -> list[int]:
-    """Indices of the routes whose conditions hold."""
+    """Indices of the routes whose conditions hold (one pass over the routes; for many lookups in one
+    category use a :class:`Router`)."""
     return [i for i, r in enumerate(cat.routes) if r.matches(answers)]
+
+
+def _bits(indices) -> int:
+    """An integer with the bits ``indices`` set."""
+    idx = list(indices)
+    if not idx:
+        return 0
+    buf = bytearray((max(idx) >> 3) + 1)
+    for i in idx:
+        buf[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buf, "little")
+
+
+class Router:
+    """One category's routes, indexed: :meth:`match` gives the same indices as :func:`matching_routes`
+    without a pass over every route for every combination of answers.
+
+    Each route is a bit; for each question a ``when`` names and each answer, a mask holds the routes that
+    answer lets through (the routes that do not name the question, and those whose ``when`` allows it). The
+    routes that match are the bits set in every mask, so a lookup costs a few integer ANDs however many routes
+    the category has. Masks are built on first use of an answer.
+    """
+
+    __slots__ = ("cat", "routes", "questions", "routing_questions", "_keys", "_naming", "_by_answer", "_free",
+                 "_all", "_masks")
+
+    def __init__(self, cat: PublicCategory) -> None:
+        self.cat = cat
+        self.routes = cat.routes
+        self.questions = {q.key: q for q in reversed(cat.questions)}  # the first of a key wins, as cat.question
+        self.routing_questions = cat.routing_questions()
+        naming: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        by_answer: dict[str, dict[Any, list[int]]] = {}
+        for i, r in enumerate(self.routes):
+            for q, allowed in r.when:
+                naming.setdefault(q, []).append((i, allowed))
+                per = by_answer.setdefault(q, {})
+                for v in set(allowed):
+                    per.setdefault(v, []).append(i)
+        self._keys = tuple(naming)
+        self._naming = naming
+        self._by_answer = by_answer
+        self._all = (1 << len(self.routes)) - 1
+        self._free = {q: self._all & ~_bits(i for i, _ in rs) for q, rs in naming.items()}
+        self._masks: dict[tuple[str, Any], int] = {}
+
+    def question(self, key: str) -> Question | None:
+        return self.questions.get(key)
+
+    def _mask(self, q: str, answer: Any) -> int:
+        try:
+            return self._masks[(q, answer)]
+        except KeyError:
+            m = self._free[q] | _bits(self._by_answer[q].get(answer, ()))
+            self._masks[(q, answer)] = m
+            return m
+        except TypeError:  # an unhashable answer (a list): compared as Route.matches does, not cached
+            return self._free[q] | _bits(i for i, allowed in self._naming[q] if answer in allowed)
+
+    def match_mask(self, answers: dict[str, Any]) -> int:
+        m = self._all
+        for q in self._keys:
+            m &= self._mask(q, answers.get(q))
+            if not m:
+                break
+        return m
+
+    def match(self, answers: dict[str, Any]) -> list[int]:
+        """Indices of the routes whose conditions hold, in route order."""
+        m = self.match_mask(answers)
+        out = []
+        while m:
+            low = m & -m
+            out.append(low.bit_length() - 1)
+            m ^= low
+        return out
 
 
 def fill_value(cat: PublicCategory, fill: FieldFill, answers: dict[str, Any]) -> Any:
@@ -84,18 +161,12 @@ def fill_fields(cat: PublicCategory, route: Route, answers: dict[str, Any]) -> d
     return {k: fill_value(cat, f, answers) for k, f in route.fields}
 
 
-def iter_routes(taxonomy: Taxonomy) -> Iterator[tuple[PublicCategory, int, Route]]:
-    for cat in taxonomy:
-        for i, r in enumerate(cat.routes):
-            yield cat, i, r
-
-
 def field_map_text(route: Route) -> str:
     """The field map as canonical JSON text: ``{field: "from:q (mapped)" | "derived:v" | ...}``."""
     d: dict[str, str] = {k: f.describe() for k, f in route.fields}
     for k, reason in route.dropped:
         d[k] = f"dropped:{reason}"
-    return json.dumps(d, sort_keys=True, ensure_ascii=False)
+    return json_text(d, what="the routing table")
 
 
 ROUTING_COLUMNS = (
@@ -109,9 +180,10 @@ def routing_rows(taxonomy: Taxonomy, catalogue: Catalogue | None) -> list[dict[s
     """One dict per (category, answer combination), in category then enumeration order."""
     rows: list[dict[str, Any]] = []
     for cat in taxonomy:
-        order = [q.key for q in cat.routing_questions()]
-        for answers in answer_combinations(cat):
-            hits = matching_routes(cat, answers)
+        router = Router(cat)
+        order = [q.key for q in router.routing_questions]
+        for answers in answer_combinations(cat, router.routing_questions):
+            hits = router.match(answers)
             row: dict[str, Any] = dict.fromkeys(ROUTING_COLUMNS)
             row.update(category=cat.id, category_label=cat.label, file=cat.path,
                        answers=answers_key(answers, order), n_matches=len(hits))

@@ -9,7 +9,6 @@ dataclasses. ``schemas/taxonomy-category.schema.json`` is the committed output o
 
 from __future__ import annotations
 
-import json
 from dataclasses import fields
 from typing import Any
 
@@ -108,7 +107,9 @@ def category_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     """The committed file's exact text."""
-    return json.dumps(category_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    from codekit.io.serial import json_text
+
+    return json_text(category_schema(), indent=2) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

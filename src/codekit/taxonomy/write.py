@@ -110,19 +110,6 @@ def dump_category(c: PublicCategory) -> str:
     return dump_yaml(category_to_dict(c))
 
 
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_plain(v) for v in obj]
-    return obj
-
-
-def category_to_plain(c: PublicCategory) -> dict:
-    """Like :func:`category_to_dict` but with plain dicts/lists only (JSON-ready)."""
-    return _plain(category_to_dict(c))
-
-
 def write_category(category: PublicCategory, path: str | Path) -> Path:
     """Write one category to ``path`` (usually ``taxonomy/<id>.yaml``) atomically; returns the path."""
     path = Path(path)

@@ -69,7 +69,7 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
     findings += pick_values(taxonomy, cat, facts)
     findings += merge_findings(taxonomy, cat)
 
-    proofs = prove(taxonomy, cat, facts.matched, sample_limit=sample_limit, seed=seed)
+    proofs = prove(taxonomy, cat, facts.matched, sample_limit=sample_limit, seed=seed, routers=facts.routers)
     # one cause, one finding: the proof speaks only for codes no other finding already explains
     flagged = {f.code for f in findings if f.code}
     unsettled = {f.category for f in findings if f.type in ("route-ambiguous", "route-missing")}
@@ -116,4 +116,25 @@ def validate(taxonomy_dir: Any, catalogue: Any = None, *, sample_limit: int = DE
     )
 
 
-__all__ = ["validate", "Report", "Finding", "FINDING_TYPES", "resolve_catalogue", "DEFAULT_SAMPLE_LIMIT"]
+def export_routes(taxonomy_dir: Any, catalogue: Any, out: str | Path) -> dict[str, Any]:
+    """``codekit routes``: write the routing table (CSV or Parquet, by suffix) of the taxonomy over ``catalogue``
+    (a Catalogue, a path, or ``None`` for the sample city); returns what ``--json`` prints. The output is
+    checked (not an input, not inside a published release) before anything is loaded."""
+    from codekit.io.files import check_output
+    from codekit.taxonomy.load import load_taxonomy
+    from codekit.taxonomy.routing import routing_table, write_routing_table
+
+    inputs = [catalogue] if isinstance(catalogue, (str, Path)) else []
+    check_output(out, inputs=inputs, what="routing table")
+    from codekit.taxonomy.retired import with_retired
+
+    tax = load_taxonomy(taxonomy_dir)
+    cat = with_retired(resolve_catalogue(catalogue), tax)
+    df = routing_table(tax, cat)
+    path = write_routing_table(df, out)
+    return {"out": str(path), "rows": df.height, "categories": len(tax),
+            "codes": int(df["code"].n_unique() - (1 if df["code"].null_count() else 0)),
+            "referral_rows": int((df["target"] == "referral").sum())}
+
+
+__all__ = ["validate", "export_routes", "Report", "Finding", "FINDING_TYPES", "resolve_catalogue", "DEFAULT_SAMPLE_LIMIT"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from codekit.model import Catalogue, OperationalField, ServiceCode
 from codekit.taxonomy.model import FieldFill, PublicCategory, Question, Route, Taxonomy, answers_key
-from codekit.taxonomy.routing import answer_combinations, is_asked, matching_routes
+from codekit.taxonomy.routing import Router, answer_combinations, is_asked
 from codekit.validate.findings import Finding
 
 #: Field datatype -> question datatypes whose answer can fill it.
@@ -33,6 +33,8 @@ class Facts:
     fields: list[dict[str, Any]] = field(default_factory=list)
     #: (category id, route index) -> the combinations (answer dicts) that match it
     matched: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    #: category id -> its routes, indexed (built once, shared by the checks and the proof)
+    routers: dict[str, Router] = field(default_factory=dict)
 
 
 def route_answers(cat: PublicCategory, route: Route, q: Question) -> list[str]:
@@ -73,7 +75,7 @@ def fill_produces(cat: PublicCategory, route: Route, fill: FieldFill) -> set[Any
 
 def _field_row(cat: PublicCategory, ri: int, route: Route, sc: ServiceCode, key: str,
                of: OperationalField | None, fill: FieldFill | None, reason: str | None,
-               matched: list[dict[str, Any]]) -> dict[str, Any]:
+               matched: list[dict[str, Any]], router: Router) -> dict[str, Any]:
     row: dict[str, Any] = {
         "category": cat.id, "file": cat.path, "route": ri, "line": (fill.line if fill else 0) or route.line,
         "code": sc.code, "division": sc.division, "field": key,
@@ -97,7 +99,7 @@ def _field_row(cat: PublicCategory, ri: int, route: Route, sc: ServiceCode, key:
         row["problem"] = "; ".join(problems)
         return row
     allowed = set(of.value_keys())
-    q = cat.question(fill.source) if fill.source else None
+    q = router.question(fill.source) if fill.source else None
     # types
     if q is not None:
         if q.datatype not in COMPATIBLE[of.datatype]:
@@ -138,11 +140,11 @@ def _field_row(cat: PublicCategory, ri: int, route: Route, sc: ServiceCode, key:
     if of.required:
         if q is not None:
             not_asked = [a for a in matched if not is_asked(q, a)]
-            optional_q = not q.required and q not in cat.routing_questions()
+            optional_q = not q.required and q not in router.routing_questions
             if not_asked:
                 row["required_filled"] = False
                 problems.append(f"required field {key!r} is filled from {q.key!r}, which is not asked for "
-                                f"{answers_key(not_asked[0], [x.key for x in cat.routing_questions()])}")
+                                f"{answers_key(not_asked[0], [x.key for x in router.routing_questions])}")
             elif optional_q:
                 row["required_filled"] = False
                 problems.append(f"required field {key!r} is filled from the optional question {q.key!r}")
@@ -159,9 +161,10 @@ def _field_row(cat: PublicCategory, ri: int, route: Route, sc: ServiceCode, key:
 def collect_facts(taxonomy: Taxonomy, catalogue: Catalogue) -> Facts:
     facts = Facts()
     for cat in taxonomy:
-        order = [q.key for q in cat.routing_questions()]
-        for answers in answer_combinations(cat):
-            hits = matching_routes(cat, answers)
+        router = facts.routers[cat.id] = Router(cat)
+        order = [q.key for q in router.routing_questions]
+        for answers in answer_combinations(cat, router.routing_questions):
+            hits = router.match(answers)
             for h in hits:
                 facts.matched.setdefault((cat.id, h), []).append(answers)
             facts.combinations.append({
@@ -199,11 +202,11 @@ def collect_facts(taxonomy: Taxonomy, catalogue: Catalogue) -> Facts:
                 if not of.variable:
                     continue
                 facts.fields.append(_field_row(cat, ri, r, sc, of.key, of, fills.get(of.key),
-                                               dropped.get(of.key), matched))
+                                               dropped.get(of.key), matched, router))
             known = {f.key for f in sc.fields}
             for k, f in r.fields:
                 if k not in known:
-                    facts.fields.append(_field_row(cat, ri, r, sc, k, None, f, None, matched))
+                    facts.fields.append(_field_row(cat, ri, r, sc, k, None, f, None, matched, router))
     return facts
 
 

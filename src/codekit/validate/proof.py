@@ -16,7 +16,7 @@ from typing import Any
 
 from codekit.model import Catalogue, OperationalField, ServiceCode
 from codekit.taxonomy.model import PublicCategory, Route, Taxonomy, answers_key
-from codekit.taxonomy.routing import FREE, fill_fields, is_asked, matching_routes
+from codekit.taxonomy.routing import FREE, Router, fill_fields, is_asked
 
 #: Most answer assignments tried per (combination, route) before giving up on that route.
 MAX_LEAVES = 64
@@ -57,9 +57,10 @@ def _reproduces(value: Any, of: OperationalField, target: str) -> bool:
     return str(value) == target
 
 
-def _try_route(cat: PublicCategory, ri: int, route: Route, fields: list[OperationalField],
+def _try_route(router: Router, ri: int, route: Route, fields: list[OperationalField],
                combo: dict[str, str], free_required: list[str]) -> bool:
     """Can a resident's answers reach ``route`` and reproduce ``combo``?"""
+    cat = router.cat
     cons: dict[str, set[str]] = {q: set(v) for q, v in route.when}
     need: set[str] = set(cons)
     fills = route.fields_dict()
@@ -74,7 +75,7 @@ def _try_route(cat: PublicCategory, ri: int, route: Route, fields: list[Operatio
             if (target not in vals) if of.datatype == "multivaluelist" else (vals != [target]):
                 return False
             continue
-        q = cat.question(fill.source)
+        q = router.question(fill.source)
         if q is None or not q.is_list:
             return False
         m = fill.map_dict()
@@ -87,7 +88,7 @@ def _try_route(cat: PublicCategory, ri: int, route: Route, fields: list[Operatio
         fill = fills.get(key)
         if fill is not None and fill.source:
             need.add(fill.source)
-    relevant = {q.key for q in cat.routing_questions()} | need
+    relevant = {q.key for q in router.routing_questions} | need
     questions = [q for q in cat.questions if q.key in relevant]
     leaves = 0
 
@@ -95,7 +96,7 @@ def _try_route(cat: PublicCategory, ri: int, route: Route, fields: list[Operatio
         nonlocal leaves
         if i == len(questions):
             leaves += 1
-            if matching_routes(cat, answers) != [ri]:
+            if router.match_mask(answers) != 1 << ri:
                 return False
             got = fill_fields(cat, route, answers)
             if not all(_reproduces(got.get(of.key), of, combo[of.key]) for of in fields):
@@ -123,7 +124,8 @@ def _try_route(cat: PublicCategory, ri: int, route: Route, fields: list[Operatio
 
 
 def prove_code(sc: ServiceCode, routes: list[tuple[PublicCategory, int, Route]], *, sample_limit: int,
-               seed: int) -> ProofResult:
+               seed: int, routers: dict[str, Router] | None = None) -> ProofResult:
+    routers = {} if routers is None else routers
     fields = _scope(sc, routes)
     radices = [len(f.values) for f in fields]
     total = math.prod(radices) if radices else 1
@@ -142,7 +144,8 @@ def prove_code(sc: ServiceCode, routes: list[tuple[PublicCategory, int, Route]],
         if any((k, v) in excluded for k, v in combo.items()):
             res.excluded += 1  # a value the taxonomy deliberately does not produce, with a written reason
             continue
-        ok = any(_try_route(cat, ri, r, fields, combo, free_required) for cat, ri, r in routes)
+        ok = any(_try_route(routers.get(cat.id) or routers.setdefault(cat.id, Router(cat)), ri, r, fields, combo,
+                            free_required) for cat, ri, r in routes)
         res.checked += 1
         if not ok:
             res.n_failed += 1
@@ -152,8 +155,10 @@ def prove_code(sc: ServiceCode, routes: list[tuple[PublicCategory, int, Route]],
 
 
 def prove(taxonomy: Taxonomy, catalogue: Catalogue, matched: dict[tuple[str, int], list], *,
-          sample_limit: int = 500, seed: int = 311) -> list[ProofResult]:
-    """Run the proof for every active code some reachable route names."""
+          sample_limit: int = 500, seed: int = 311, routers: dict[str, Router] | None = None) -> list[ProofResult]:
+    """Run the proof for every active code some reachable route names (``routers``: the categories' indexed
+    routes, by category id, when the caller has them)."""
+    routers = {} if routers is None else routers
     by_code: dict[str, list[tuple[PublicCategory, int, Route]]] = {}
     for cat in taxonomy:
         for ri, r in enumerate(cat.routes):
@@ -164,5 +169,5 @@ def prove(taxonomy: Taxonomy, catalogue: Catalogue, matched: dict[tuple[str, int
         sc = catalogue.get(code)
         if sc is None or not sc.active:
             continue
-        out.append(prove_code(sc, by_code[code], sample_limit=sample_limit, seed=seed))
+        out.append(prove_code(sc, by_code[code], sample_limit=sample_limit, seed=seed, routers=routers))
     return out

@@ -54,8 +54,9 @@ def checks(code_set: list[str]) -> list[Check]:
         _pair("routes", "stated_ctl", "ctl_level", "ctl-mismatch"),
         _pair("routes", "stated_milestones", "milestones", "ctl-mismatch"),
         _pair("routes", "stated_sla", "sla_days", "sla-mismatch"),
-        # per answer combination
-        Check("combinations", "ExpectColumnValuesToBeInSet", "n_matches", (("value_set", [1]),), "route-determinism"),
+        # per answer combination: each row it reports becomes route-missing (no route) or route-ambiguous
+        # (several), grouped per category in checks.findings_from_suite; the check itself names no finding
+        Check("combinations", "ExpectColumnValuesToBeInSet", "n_matches", (("value_set", [1]),)),
         # per (route, field)
         _is_true("fields", "known_field", "field-unknown"),
         _is_true("fields", "required_filled", "field-dropped"),
