@@ -34,12 +34,21 @@ NOT_REACHED: dict[tuple[str, str], str] = {
     ("codekit.propose.proposal", "--threshold"): "a warning for the threshold argument only codekit propose passes",
     ("codekit.propose.proposal", "--errors"): "every command that proposes has --errors",
     ("codekit.report.html", "--top"): "raised for the top argument only codekit report passes",
-    ("codekit.report.html", "--no-validate"): "shown when run_validation is False, which only codekit report passes",
-    ("codekit.report.html", "--errors"): "every command building a report has --errors",
     ("codekit.cli._common", "--errors"): "in load_inputs, which only commands with --errors call",
     ("codekit.cli._project", "--catalogue"): "the missing-catalogue hint names --catalogue only when the command "
                                               "passes how=CATALOGUE_FLAG, i.e. has the option",
     ("codekit.project", "--errors"): "in init_project, which only codekit init (it has --errors) calls",
+    ("codekit.io.errorlog", "--force"): "in convert_error_log, which only codekit convert-log (it has --force) calls",
+    ("codekit.sample", "--force"): "in write_sample/write_next_inventory, which only codekit sample (--force) calls",
+    ("codekit.release.render", "--division"): "the approve command line a division's diff page prints, in codekit diff's output",
+    ("codekit.release.render", "--expect"): "the approve command line a division's diff page prints, in codekit diff's output",
+    ("codekit.release.render", "--by"): "the approve command line a division's diff page prints, in codekit diff's output",
+    ("codekit.release.signoff", "--by"): "raised for the by argument only codekit approve passes",
+    ("codekit.release.signoff", "--division"): "raised for the division argument only codekit approve and diff pass",
+    ("codekit.suggest", "--top"): "raised for the top argument only codekit suggest passes (serve fixes it)",
+    ("codekit.suggest.candidates", "--release"): "raised choosing the candidates of codekit suggest's own options",
+    ("codekit.suggest.candidates", "--taxonomy"): "raised choosing the candidates of codekit suggest's own options",
+    ("codekit.suggest.candidates", "--catalogue"): "raised choosing the candidates of codekit suggest's own options",
 }
 #: (command, module): the command imports the module but shows none of its messages.
 NOT_SHOWN: dict[tuple[str, str], str] = {
@@ -47,6 +56,11 @@ NOT_SHOWN: dict[tuple[str, str], str] = {
         "codekit.io.catalogue", "codekit.io.open311", "codekit.io.rows", "codekit.io.problems")},
     **{("sample", m): "writes the sample city; reads no catalogue" for m in (
         "codekit.io.catalogue", "codekit.io.open311", "codekit.io.rows", "codekit.io.problems")},
+    **{("serve", m): "serves verified releases only; reads no catalogue" for m in (
+        "codekit.io.catalogue", "codekit.io.open311", "codekit.io.rows", "codekit.io.problems")},
+    **{(c, "codekit.io.open311"): "reads request rows (Open311 GET requests), never a service list or definition"
+       for c in ("timelines", "convert-log")},
+    ("sync", "codekit.cli._project"): "uses current_project and taxonomy_folder only, never resolve_inputs",
 }
 
 
@@ -145,7 +159,8 @@ def commands() -> dict[str, tuple[str, ast.FunctionDef, set[str]]]:
 
     cli = typer.main.get_command(app)
     glob = {o for p in cli.params for o in p.opts}
-    GROUPS.update(name for name, cmd in cli.commands.items() if isinstance(cmd, click.Group))
+    GROUPS.update(name for name, cmd in cli.commands.items()
+                  if isinstance(cmd, click.Group) or hasattr(cmd, "commands"))  # typer vendors its own click
     opts = {name: {o for p in cmd.params for o in p.opts} | glob | {"--help"} for name, cmd in cli.commands.items()
             if name not in GROUPS}
     out = {}

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import FORMAT_OPTION, JSON_OPTION, app, console, emit_json
+from codekit.cli._common import COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, app, console, emit_json
 
 
 @app.command()
@@ -17,6 +17,8 @@ def suggest(
     taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", "-t", help="A taxonomy folder: rank its public categories (over --catalogue, default the sample city)."),
     catalogue: Optional[Path] = typer.Option(None, "--catalogue", "-c", help="A catalogue (at least code,name): alone, rank its active codes; with --taxonomy, the codes the taxonomy routes to."),
     format: Optional[str] = FORMAT_OPTION,
+    columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     examples: Optional[Path] = typer.Option(None, "--examples", "-e", help="Labelled examples: a CSV with text and code (or text and category) columns."),
     batch: Optional[Path] = typer.Option(None, "--batch", "--input", "-i", help="A CSV of texts (id,text) or a .txt file (one per line): rank every text, in input order."),
     top: int = typer.Option(5, "--top", "-k", min=1, help="Suggestions per text."),
@@ -37,6 +39,14 @@ def suggest(
         raise UsageError("give a TEXT or --batch FILE (one of them)", hint='e.g. codekit suggest "big hole in the road" --release dist/1.0.0')
     if out is not None and batch is None:
         raise UsageError("--out needs --batch", hint="print one text's suggestions with --json")
+    if (columns or definitions) and catalogue is not None and taxonomy is None:  # rows of another city, Open311
+        from codekit.io.catalogue import load_catalogue
+        from codekit.io.rows import RowColumns
+
+        kw: dict = {"definitions": tuple(definitions or ())}
+        if columns:
+            kw["columns"] = RowColumns.parse(columns)
+        catalogue = load_catalogue(catalogue, format=format, **kw)
     opts = dict(release=release, taxonomy=taxonomy, catalogue=catalogue, format=format, examples=examples,
                 threshold=threshold, semantic=semantic, seed=seed)
     if batch is not None:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import COLUMNS_OPTION, FORMAT_OPTION, JSON_OPTION, app, console, emit_json, progress
+from codekit.cli._common import COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, app, console, emit_json, progress
 
 
 @app.command()
@@ -22,6 +22,7 @@ def sync(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Also write the change report as Markdown to this file."),
     format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
+    definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     old_format: Optional[str] = typer.Option(None, "--old-format", help="Format of --old when it cannot be detected."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -50,7 +51,7 @@ def sync(
 
         check_output(markdown, inputs=[new, old_spec])
     with progress("syncing", total=None, enabled=not as_json):
-        kw = {}
+        kw: dict = {"definitions": tuple(definitions or ())}
         if columns:
             from codekit.io.rows import RowColumns
 

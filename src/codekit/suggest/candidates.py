@@ -150,9 +150,11 @@ def load_candidates(*, release: Any = None, taxonomy: Any = None, catalogue: Any
         return _nonempty(candidates_from_document(doc.model_dump(mode="json")), taxonomy), "categories", str(p)
     if catalogue is not None:
         from codekit.io.catalogue import load_catalogue
+        from codekit.model import Catalogue
 
-        cat = load_catalogue(catalogue, format=format)
-        return _nonempty(candidates_from_catalogue(cat), catalogue), "codes", str(catalogue)
+        cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue, format=format)
+        name = cat.source if isinstance(catalogue, Catalogue) else str(catalogue)
+        return _nonempty(candidates_from_catalogue(cat), name), "codes", name
     raise UsageError("nothing to rank", expected="--release DIR, --taxonomy DIR or --catalogue FILE",
                      hint="name the release, taxonomy or catalogue whose categories suggest ranks")
 

@@ -129,3 +129,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     from codekit.io.files import write_text_atomic as _write
 
     _write(path, text, make_parents=False)
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def category_to_plain(c: PublicCategory) -> dict:
+    """Like :func:`category_to_dict` but with plain dicts/lists only (JSON-ready; ``codekit edit``)."""
+    return _plain(category_to_dict(c))
