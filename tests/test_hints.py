@@ -229,7 +229,7 @@ def test_help_texts_name_only_the_commands_own_options():
     cli = typer.main.get_command(app)
     problems = []
     for name, cmd in cli.commands.items():
-        if isinstance(cmd, click.Group):
+        if isinstance(cmd, click.Group) or name in GROUPS:
             continue
         texts = [cmd.help or ""] + [getattr(p, "help", None) or "" for p in cmd.params]
         for s in texts:
