@@ -96,5 +96,5 @@ def test_the_report_shows_readiness(tmp_path):
     data = build_report(tax, load_catalogue(cat), None, run_validation=False)
     assert data["readiness"] == {"ok": False, "errors": 1, "warnings": 0, "counts": {"label-generic": 1}}
     html = render_html(data)
-    assert 'data-testid="readiness-status">not ready: 1 lint errors (0 warnings)</span>' in html
-    assert "- readiness (codekit lint): not ready, 1 errors, 0 warnings" in render_markdown(data)
+    assert 'data-testid="readiness-status">Readiness: 1 lint error, 0 warnings</span>' in html
+    assert "- readiness: 1 lint error, 0 warnings" in render_markdown(data)
