@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import FORMAT_OPTION, JSON_OPTION, app, console, emit_json, load_inputs, progress
+from codekit.cli._common import FORMAT_OPTION, JSON_OPTION, app, console, emit_json, esc, load_inputs, progress
 
 
 @app.command()
@@ -65,7 +65,7 @@ def report(
            "validation passed" if h["validation_ok"] else f"{h['n_findings']:,} validation findings")
     )
     for kind, path in written.items():
-        con.print(f"wrote {kind} to {path}")
+        con.print(f"wrote {kind} to {esc(path)}")
 
 
 def _one(x) -> str:
@@ -97,4 +97,4 @@ def preview(
         emit_json(summary)
         return
     console().print(f"wrote the intake preview of {summary['categories']:,} categories ({summary['routes']:,} routes) "
-                    f"to {path}")
+                    f"to {esc(path)}")

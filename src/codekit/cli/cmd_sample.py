@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
+from codekit.cli._common import JSON_OPTION, app, console, emit_json, esc, progress
 
 
 @app.command()
@@ -37,10 +37,10 @@ def sample(
         emit_json(result)
         return
     c = console()
-    c.print(f"Sample city (seed {seed}) written to {out}:")
-    c.print(f"  {paths['catalogue']}  {len(cat):,} codes in {result['n_divisions']} divisions "
+    c.print(f"Sample city (seed {seed}) written to {esc(out)}:")
+    c.print(f"  {esc(paths['catalogue'])}  {len(cat):,} codes in {result['n_divisions']} divisions "
             f"({_size(result['files']['catalogue']['bytes'])})")
-    c.print(f"  {paths['errors']}  {events:,} error events ({_size(result['files']['errors']['bytes'])})")
+    c.print(f"  {esc(paths['errors'])}  {events:,} error events ({_size(result['files']['errors']['bytes'])})")
 
 
 @app.command("convert-log")
@@ -63,7 +63,7 @@ def convert_log(
         emit_json(result)
         return
     console().print(
-        f"{result['output']}: {result['n_events']:,} events "
+        f"{esc(result['output'])}: {result['n_events']:,} events "
         f"({_size(result['bytes_in'])} -> {_size(result['bytes_out'])})"
     )
 

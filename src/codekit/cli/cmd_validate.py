@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
+from codekit.cli._common import JSON_OPTION, app, console, emit_json, esc, progress, table as plain_table
 
 _TAXONOMY_ARG = typer.Argument(Path("taxonomy"), help="The taxonomy folder (one YAML file per public category).")
 _CATALOGUE_OPT = typer.Option(
@@ -44,13 +44,11 @@ def validate(
 
 
 def render(report) -> None:
-    from rich.table import Table
-
     out = console()
     s = report.stats
     p = s["proof"]
     out.print(
-        f"[bold]{report.taxonomy}[/bold] against {report.catalogue or 'the catalogue'}: "
+        f"[bold]{esc(report.taxonomy)}[/bold] against {esc(report.catalogue or 'the catalogue')}: "
         f"{s['categories']} public categories for {s['active_codes']} active codes "
         f"({s['codes_per_category']} codes per category), {s['routes']} routes ({s['referrals']} referrals), "
         f"{s['answer_combinations']} answer combinations; {len(report.retired)} retired codes listed as retired."
@@ -63,7 +61,7 @@ def render(report) -> None:
         out.print("[green]No findings: every promise holds.[/green]")
         return
     for division, items in report.by_division().items():
-        table = Table(title=f"{division}: {len(items)} finding(s)", title_justify="left", show_lines=False)
+        table = plain_table(title=f"{division}: {len(items)} finding(s)", title_justify="left", show_lines=False)
         table.add_column("type")
         table.add_column("where")
         table.add_column("code")
@@ -100,4 +98,4 @@ def routes(
         emit_json(summary)
     else:
         console().print(f"Wrote {summary['rows']} rows (answer combinations) of {summary['categories']} categories, "
-                        f"reaching {summary['codes']} codes, to {path}")
+                        f"reaching {summary['codes']} codes, to {esc(path)}")
