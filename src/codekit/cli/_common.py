@@ -122,7 +122,7 @@ COLUMNS_OPTION = typer.Option(
     None, "--columns", help="For request rows of other cities: a preset (nyc, sf) or role=Column,... (name=A+B joins columns)."
 )
 PRESET_OPTION = COLUMNS_OPTION  # older name, kept for commands that still use it
-SEED_OPTION = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given).")
+SEED_OPTION = typer.Option(311, "--seed", min=0, help="Seed of the bundled sample city (used when no catalogue is given).")
 
 
 def load_inputs(

@@ -44,7 +44,7 @@ def propose(
     against: Optional[str] = typer.Option(
         None, "--against", help="Score against an existing grouping: group, section, division, extra.KEY."
     ),
-    seed: int = typer.Option(311, "--seed", help="Seed of the clustering and of the bundled sample city."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the clustering and of the bundled sample city."),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
@@ -145,7 +145,7 @@ def confusion(
     graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the graph as GraphML here."),
     graph_json: Optional[Path] = typer.Option(None, "--graph-json", help="Write the graph as JSON here."),
     top: int = typer.Option(15, "--top", min=0, help="How many confused pairs and codes to list."),
-    seed: int = typer.Option(311, "--seed", help="Seed of the bundled sample city (used when no catalogue is given)."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the bundled sample city (used when no catalogue is given)."),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,

@@ -27,7 +27,7 @@ def report(
     markdown: Optional[Path] = typer.Option(None, "--markdown", "-m", help="Also write a Markdown summary here."),
     top: int = typer.Option(20, "--top", min=1, help="Rows shown in each table and chart."),
     no_validate: bool = typer.Option(False, "--no-validate", metavar="", help="Leave out the validation section (faster)."),
-    seed: int = typer.Option(311, "--seed", help="Seed of the sample city, the proposal, the proof and the layout."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the sample city, the proposal, the proof and the layout."),
     sample_events: int = typer.Option(
         200_000, "--sample-events", min=1, help="Error events generated for the sample city (no --catalogue/--errors).",
     ),

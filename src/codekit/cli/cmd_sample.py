@@ -13,7 +13,7 @@ from codekit.cli._common import JSON_OPTION, app, console, emit_json, esc, progr
 @app.command()
 def sample(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write catalogue.yaml and errors.parquet (or .csv) into."),
-    seed: int = typer.Option(311, "--seed", help="Seed: the same seed writes byte-identical files."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed: the same seed writes byte-identical files."),
     events: int = typer.Option(1_000_000, "--events", "-n", min=0, help="Number of error-log events (10M takes seconds)."),
     log_format: str = typer.Option("parquet", "--log-format", help="Error-log format: parquet or csv."),
     force: bool = typer.Option(False, "--force", metavar="", help="Write into a non-empty folder, replacing the sample files in it."),

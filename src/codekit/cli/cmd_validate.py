@@ -25,7 +25,7 @@ def validate(
         500, "--sample-limit", min=1,
         help="Pick-list combinations checked per code in the proof; codes with more are sampled.",
     ),
-    seed: int = typer.Option(311, "--seed", help="Seed of the proof's sampling."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the proof's sampling."),
 ) -> None:
     """Check the taxonomy against the catalogue: every active code reachable, every combination of
     answers reaching exactly one code or referral, every operational field still filled, division,

@@ -55,13 +55,42 @@ def _unknown_format(path: Path | None, found: str) -> FormatError:
     )
 
 
+#: File-name suffixes ``detect_format`` reads; any other is refused unless the format is named (--format).
+KNOWN_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".pq", ".yaml", ".yml", ".json", ".geojson", ".xml")
+
+
 def detect_format(path: str | Path) -> str:
-    """The format name (a key of ``FORMATS``) of ``path``, from its suffix and content."""
+    """The format name (a key of ``FORMATS``) of ``path``, from its suffix and content.
+
+    A suffix codekit does not know (``.dat``, none at all) is refused, naming the format the content looks
+    like, so a mislabelled file is never read as CSV without a word.
+    """
     p = _text.check_file(path)
+    suffix = p.suffix.lower()
+    if suffix not in KNOWN_SUFFIXES:
+        try:
+            fmt = _sniff_format(p)
+            guess = f"the content looks like {fmt}: pass --format {fmt} to read it as that"
+        except FormatError:
+            guess = "name the format with --format (see `codekit formats`)"
+        except InputError as e:  # binary, undecodable: say what it is, not what it holds
+            guess = f"it does not look like a catalogue either ({e.message})"
+        raise FormatError(
+            "cannot tell the format from the file name", path=p,
+            expected="a name ending in " + ", ".join(KNOWN_SUFFIXES), found=repr(suffix or "no suffix"),
+            hint=guess,
+        )
+    return _sniff_format(p)
+
+
+def _sniff_format(p: Path) -> str:
     suffix = p.suffix.lower()
     head, text = csvfile.read_head(p)
     if head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
         return "parquet"
+    binary = _text.binary_kind(head)
+    if binary is not None:
+        raise InputError(f"the file holds {binary[0]}", path=p, expected="a catalogue file", hint=binary[1])
     if suffix in (".yaml", ".yml"):
         return "yaml"
     stripped = text.lstrip("\ufeff \t\r\n")
@@ -160,7 +189,60 @@ def load_catalogue(
         cat = rows.load_rows(p, columns, fmt)
     for d in definitions:
         cat = merge_definition(cat, d)
+    if not len(cat):
+        raise InputError("the catalogue has no codes", path=p,
+                         hint="export a catalogue with at least one code (a header line alone is not one)")
+    for c in cat.codes:
+        bad = control_character_in(c)
+        if bad is not None:
+            raise _control_error(p, None, c.code, *bad)
     return cat
+
+
+#: Characters refused in catalogue text: C0 controls (but tab and line breaks in free text), DEL, lone
+#: surrogates and the two non-characters XML cannot hold; they break Open311 XML, GraphML and terminals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_character_in(c: Any) -> tuple[str, str] | None:
+    """(field, the character escaped) for the first control character in a code's text, else None."""
+    def text_items():
+        for key in ("code", "name", "division", "section", "group", "status"):
+            yield key, getattr(c, key) if not isinstance(c, dict) else c.get(key), _CONTROL_IN_ID
+        if isinstance(c, dict):
+            yield "description", c.get("description"), _CONTROL
+            return
+        yield "description", c.description, _CONTROL
+        for k in c.keywords:
+            yield "keywords", k, _CONTROL_IN_ID
+        for m in c.milestones:
+            yield "milestones", m, _CONTROL_IN_ID
+        for f in c.fields:
+            yield f"field {f.key!r}", f.key, _CONTROL_IN_ID
+            yield f"field {f.key!r}", f.prompt, _CONTROL
+            for v in f.values:
+                yield f"field {f.key!r}", v.key, _CONTROL_IN_ID
+                yield f"field {f.key!r}", v.name, _CONTROL
+        for k, v in (*c.extra, *c.status_counts):
+            yield f"column {k!r}", str(k), _CONTROL_IN_ID
+            yield f"column {k!r}", str(v), _CONTROL
+
+    for where, value, rx in text_items():
+        if isinstance(value, str):
+            m = rx.search(value)
+            if m is not None:
+                return where, ascii(m.group())[1:-1]
+    return None
+
+
+def _control_error(p: Path, line: int | None, code: str, where: str, char: str) -> SchemaError:
+    code_text = ascii(code)[1:-1] if code else ""
+    return SchemaError(
+        f"code {code_text!r}: the {where} holds a control character ({char})" if where != "code"
+        else f"a code holds a control character ({char}): {code_text!r}",
+        path=p, line=line, hint="remove the character (a NUL or control byte is not text), or re-export the file",
+    )
 
 
 def merge_definition(catalogue: Catalogue, definition: str | Path) -> Catalogue:
@@ -192,6 +274,8 @@ def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], un
     for line, d in rows:
         code = str(d.get("code") or "").strip()
         where = {"path": p, "line": line if unit == "line" else None}
+        if _CONTROL_IN_ID.search(code):
+            raise _control_error(p, where["line"], code, "code", ascii(_CONTROL_IN_ID.search(code).group())[1:-1])
         if not code:
             raise SchemaError("the code is empty" + (f" in row {line}" if unit == "row" else ""), **where,
                               hint="every row needs a code")
@@ -208,8 +292,14 @@ def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], un
                 e.message += f" (row {line})"
             raise e
         try:
-            codes.append(ServiceCode.from_dict(d))
+            sc = ServiceCode.from_dict(d)
+            bad = control_character_in(sc)
+            if bad is not None:
+                raise _control_error(p, where["line"], sc.code, *bad)
+            codes.append(sc)
         except SchemaError as e:
+            if e.path is not None:
+                raise
             e.path, e.line = str(p), where["line"]
             e.message = f"code {code!r}: {e.message}" + (f" (row {line})" if unit == "row" else "")
             e.hint = e.hint or "see docs/formats.md for each column's type"
