@@ -255,7 +255,15 @@ def write_graphml(G, path: str | Path) -> Path:
 
 
 def confusion_report(log, catalogue: Catalogue, *, top: int = 15, graphml=None, json_path=None) -> dict[str, Any]:
-    """Build the graph, optionally write it, and return its summary (what `codekit confusion` prints)."""
+    """Build the graph, optionally write it, and return its summary (what `codekit confusion` prints).
+
+    Both outputs are checked before either is written, so a bad second path leaves the first untouched."""
+    from codekit.io.files import check_outputs
+
+    source = getattr(log, "source", None)
+    check_outputs([graphml or None, json_path or None],
+                  inputs=[source if source and getattr(log, "format", "") in ("csv", "parquet") else None,
+                          catalogue.source or None])
     G = confusion_graph(log, catalogue)
     out = summarise(G, top=top)
     written = {}

@@ -117,7 +117,7 @@ def run(app, argv: list[str]) -> int:
     except CodekitError as e:
         if _debug(argv):
             _traceback()
-        _say(str(e))
+        _say(error_text(e, command, argv))
         return e.exit_code
     except BrokenPipeError:  # `codekit ... | head`: the reader left; not an error of ours
         import os
@@ -130,6 +130,41 @@ def run(app, argv: list[str]) -> int:
             _traceback()
         _say(internal_message(e))
         return EXIT_INTERNAL
+
+
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+_GLOBAL_OPTIONS = {"--help", "--debug", "--version"}
+
+
+def _all_options(root) -> set[str]:
+    out: set[str] = set()
+    for sub in (getattr(root, "commands", {}) or {}).values():
+        out.update(_options_of(sub))
+    return out
+
+
+def error_text(e: CodekitError, root=None, argv: list[str] = ()) -> str:
+    """The line of a CodekitError. The library does not know which command called it, so a part of the hint
+    naming an option of another command (``--columns`` to ``validate``) is left out: hints name only options
+    the command has."""
+    sub = _subcommand(root, list(argv)) if root is not None else None
+    if not e.hint or sub is None:
+        return str(e)
+    have = set(_options_of(sub)) | _GLOBAL_OPTIONS
+    foreign = _all_options(root) - have
+
+    def fits(clause: str) -> bool:
+        return not any(o in foreign for o in _OPTION.findall(clause))
+
+    if fits(e.hint):
+        return str(e)
+    clauses = [c for c in re.split(r", or |; ", e.hint) if c.strip()]
+    kept = [c for c in clauses if fits(c)]
+    hint, e.hint = e.hint, (", or ".join(kept) if kept else None)
+    try:
+        return str(e)
+    finally:
+        e.hint = hint
 
 
 def internal_message(e: BaseException) -> str:
@@ -163,7 +198,7 @@ def _param_name(p) -> str:
     if p is None:
         return "a value"
     if getattr(p, "param_type_name", "") == "argument":
-        return (p.name or "value").upper()
+        return (p.metavar or p.name or "value").upper()
     longs = [o for o in p.opts if o.startswith("--")]
     return (longs or list(p.opts) or [p.name or "value"])[0]
 

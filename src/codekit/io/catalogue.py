@@ -85,9 +85,14 @@ def detect_format(path: str | Path) -> str:
 
 def _sniff_format(p: Path) -> str:
     suffix = p.suffix.lower()
-    head, text = csvfile.read_head(p)
-    if head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
+    try:
+        with open(p, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror}", path=p) from None
+    if magic == b"PAR1" or suffix in (".parquet", ".pq"):
         return "parquet"
+    head, text = csvfile.read_head(p)  # a small file that is binary or cannot be decoded is refused here
     binary = _text.binary_kind(head)
     if binary is not None:
         raise InputError(f"the file holds {binary[0]}", path=p, expected="a catalogue file", hint=binary[1])
@@ -325,6 +330,9 @@ def _cell_dict(p: Path, line: int | None, raw: dict[str, Any], header: Iterable[
                 continue
             try:
                 d[col] = json.loads(v) if isinstance(v, str) else v
+            except RecursionError:
+                raise SchemaError(f"column {col!r} holds JSON nested too deeply", path=p, line=line, column=col,
+                                  hint=f"write {col} as flat JSON, e.g. []") from None
             except json.JSONDecodeError as e:
                 raise SchemaError(
                     f"column {col!r} does not hold valid JSON: {e.msg}", path=p, line=line, column=col,
@@ -407,6 +415,11 @@ def _read_parquet(p: Path) -> Catalogue:
     missing = [c for c in ("code", "name") if c not in df.columns]
     if missing:
         raise problems.missing_columns(p, missing, df.columns)
+    for col, dtype in df.schema.items():
+        if (dtype.is_nested() or dtype in (pl.Binary, pl.Object)) and col not in _JSON_COLUMNS:
+            raise SchemaError(f"column {col!r} holds {dtype}, not single values", path=p, column=col,
+                              expected="text or a number per cell", found=str(dtype),
+                              hint="write one value per cell (lists as text, see docs/formats.md)")
     df = df.with_columns([pl.col(c).cast(pl.String) for c in df.columns if c not in _INT_COLUMNS + ("sla_days",)])
     rows = [(i, _cell_dict(p, None, r, df.columns)) for i, r in enumerate(df.iter_rows(named=True), start=1)]
     return _finish(p, "parquet", rows, unit="row")
@@ -467,17 +480,23 @@ def write_format(path: str | Path, format: str | None = None) -> str:
     return WRITE_SUFFIXES[suffix]
 
 
-def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None) -> Path:
-    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic."""
+def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None, *,
+                    inputs: Iterable[str | Path | None] = ()) -> Path:
+    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic.
+
+    ``inputs``: files the output must not overwrite (the catalogue's own source is always one)."""
     fmt = write_format(path, format)
+    ins = [i for i in (catalogue.source if catalogue.source and Path(catalogue.source).exists() else None,
+                       *inputs) if i is not None]
+    files.check_output(path, inputs=ins)
     if fmt == "yaml":
-        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"), inputs=ins)
     if fmt == "csv":
-        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"))
+        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"), inputs=ins)
     import polars as pl
 
     df = pl.DataFrame(_flat_rows(catalogue), schema=_flat_schema(catalogue), orient="row")
-    with files.atomic_path(path) as tmp:
+    with files.atomic_path(path, inputs=ins) as tmp:
         df.write_parquet(tmp, compression="zstd", statistics=False)
     return Path(path)
 
@@ -588,8 +607,10 @@ def convert_catalogue(
 ) -> dict[str, Any]:
     """Load ``source`` and write it as a codekit catalogue; return a summary dict (for ``codekit convert``)."""
     out_fmt = write_format(output, out_format)  # fail before reading a large input
+    definitions = tuple(definitions)
+    files.check_output(output, inputs=[source, *definitions])
     cat = load_catalogue(source, format, definitions=definitions, columns=columns)
-    write_catalogue(cat, output, out_fmt)
+    write_catalogue(cat, output, out_fmt, inputs=[source, *definitions])
     return {
         "source": str(source),
         "format": cat.format,

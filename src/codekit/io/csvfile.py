@@ -32,6 +32,8 @@ def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
     try:
         text, _ = decode(data, path)
     except InputError:
+        if len(data) < n:  # the whole file was read: its decoding error is real, say it
+            raise
         text = data.decode("utf-8", errors="replace")
     return data, text
 

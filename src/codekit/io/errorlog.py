@@ -154,7 +154,8 @@ def detect_log_format(path: str | Path) -> str:
         return "parquet"
     raise FormatError(
         "cannot tell the error log's format", path=p, expected="a .csv or .parquet file",
-        found=repr(p.suffix or "no suffix"), hint="name the format with --log-format csv|parquet",
+        found=repr(p.suffix or "no suffix"),
+        hint="end its name in .csv or .parquet",
     )
 
 

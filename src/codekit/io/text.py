@@ -76,7 +76,7 @@ def decode(data: bytes, path: str | Path | None = None) -> tuple[str, str]:
     """Decode ``data``; return (text, encoding). Newlines are left as they are."""
     binary = binary_kind(data)
     if binary is not None:
-        raise InputError(f"the file holds {binary[0]}", path=path, expected="text (CSV, JSON, XML or YAML)",
+        raise InputError(f"the file holds {binary[0]}", path=path, expected="a text file",
                          hint=binary[1])
     if data.startswith(b"\xef\xbb\xbf"):
         try:
