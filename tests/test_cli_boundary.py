@@ -256,8 +256,8 @@ def test_validate_prints_bracketed_facts_and_odd_folder_names(tmp_path):
     assert "Traceback" not in r.stderr
     flat = " ".join(r.stdout.split())
     assert r.stdout.startswith(f"{tax} against ")
-    assert "[/bold]x/bin-placement.yaml" in flat.replace(" ", "")
-    assert "e.g. [what=bins-stored-sidewalk]" in flat
+    assert "[/bold]x/bin-placement.yaml:" in flat.replace(" ", "").replace("│", "")
+    assert "e.g. [what=bins-stored-sidewalk; what_garbage=-;" in flat
 
 
 def test_plain_table_keeps_brackets():
