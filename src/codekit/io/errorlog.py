@@ -218,7 +218,11 @@ def _csv_header(p: Path) -> list[str]:
         raise InputError("the error log is empty", path=p,
                          hint="export a log with a header line and at least one event")
     lines = text.splitlines()
-    header = next(csv.reader(io.StringIO(lines[0])), [])
+    try:
+        header = next(csv.reader(io.StringIO(lines[0], newline="")), [])
+    except csv.Error as e:
+        raise SchemaError(f"the header is not valid CSV: {e}", path=p, line=1,
+                          hint="check the quotes on the first line, or re-export the log") from None
     rest = [ln for ln in lines[1:] if ln.strip()]
     if not rest and len(head) < _HEAD_BYTES:
         _missing(p, header)  # a wrong header is the more useful message
