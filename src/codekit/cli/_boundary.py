@@ -130,6 +130,13 @@ def run(app, argv: list[str]) -> int:
             _traceback()
         _say(internal_message(e))
         return EXIT_INTERNAL
+    except BaseException as e:  # a Rust panic inside polars (pyo3's PanicException) is a BaseException
+        if isinstance(e, (SystemExit, GeneratorExit)):
+            raise
+        if _debug(argv):
+            _traceback()
+        _say(internal_message(e))
+        return EXIT_INTERNAL
 
 
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")

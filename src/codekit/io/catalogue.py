@@ -408,9 +408,9 @@ def _read_parquet(p: Path) -> Catalogue:
 
     try:
         df = pl.read_parquet(p)
-    except Exception as e:  # polars raises several kinds for a broken file
+    except (Exception, pl.exceptions.PanicException) as e:  # polars raises several kinds (and panics) for a broken file
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise InputError(f"cannot read the Parquet file: {first}", path=p,
+        raise InputError(f"cannot read the Parquet file: {first[:200]}", path=p,
                                hint="re-export the file; it may be truncated or not Parquet") from None
     missing = [c for c in ("code", "name") if c not in df.columns]
     if missing:

@@ -128,7 +128,7 @@ def _reading(source: str, fmt: str) -> Iterator[None]:
 
     try:
         yield
-    except (pl.exceptions.PolarsError, OSError) as e:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         if len(first) > 200:
             first = first[:197] + "..."
@@ -190,7 +190,7 @@ def scan_error_log(path: str | Path, format: str | None = None, *, categorical: 
             names = list(pl.read_parquet_schema(p))
             lf = pl.scan_parquet(p)
             n_rows = int(lf.select(pl.len()).collect().item())
-        except Exception as e:  # polars raises several types for a broken file
+        except (Exception, pl.exceptions.PanicException) as e:  # polars raises several types (and panics)
             raise InputError(f"not a readable Parquet file ({type(e).__name__}: {str(e).splitlines()[0][:160]})",
                              path=p, hint="re-export the log, or give it as CSV") from None
         if n_rows == 0:
@@ -213,6 +213,12 @@ def _csv_header(p: Path) -> list[str]:
         head = head[3:]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("the error log is UTF-16 text", path=p, expected="UTF-8", hint="save the log as UTF-8")
+    from codekit.io.text import binary_kind
+
+    binary = binary_kind(head)
+    if binary is not None:
+        raise InputError(f"the error log holds {binary[0]}", path=p, expected="CSV text or a Parquet file",
+                         hint=binary[1])
     text = head.decode("utf-8", errors="replace")
     if not text.strip():
         raise InputError("the error log is empty", path=p,
