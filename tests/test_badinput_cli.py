@@ -400,6 +400,12 @@ CASES: list[Case] = [
     C("log-convert-log-unclosed", "convert-log {t}/e.csv {t}/o.parquet", "Error: {t}/e.csv: the error log is not readable CSV",
       files={"e.csv": LOG + '2025-01-02,web,recoded,"A1\n'}),
 
+    C("log-binary-csv", "convert-log {t}/e.csv {t}/o.parquet",
+      "Error: {t}/e.csv: the error log holds binary data, not text (expected CSV text or a Parquet file). "
+      "Check it is the file you meant", files={"e.csv": RANDOM}, exact=True),
+    C("log-directory", "profile {t}/c.csv -e {t}/d", "Error: {t}/d: is a directory, not a file.", files={"c.csv": CAT},
+      setup=_mkdir("d")),
+
     # --- taxonomy folders ------------------------------------------------------------------------------
     C("tax-missing", "validate {t}/nope", "Error: {t}/nope"),
     C("tax-is-file", "validate {t}/c.csv", "Error: {t}/c.csv", files={"c.csv": CAT}),
@@ -474,6 +480,9 @@ CASES: list[Case] = [
       files={"f": "x"}, setup=_taxdir(only=3)),
     C("out-confusion-second-output-bad", "confusion {t}/c.csv -e {t}/e.csv --graphml {t}/g.xml --graph-json {t}/f/g.json",
       "Error: {t}/f/g.json: cannot write the output", files={"c.csv": CAT, "e.csv": LOG, "f": "x"}),
+    C("out-routes-under-a-file", "routes {t}/tax --out {t}/f/r.csv",
+      "Error: {t}/f/r.csv: cannot write the routing table: {t}/f is a file, not a folder", files={"f": "x"},
+      setup=_taxdir(only=3)),
     C("out-sample-is-file", "sample --out {t}/f", "Error: {t}/f: the output folder is a file, not a folder", files={"f": "x"}),
     C("out-sample-not-empty", "sample --out {t}/d", "Error: {t}/d: the output folder is not empty", files={"d/keep.txt": "mine"}),
     C("out-propose-is-file", "propose {t}/c.csv --out {t}/f", "Error: {t}/f: the output folder is a file, not a folder",

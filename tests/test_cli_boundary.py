@@ -62,6 +62,22 @@ def test_an_internal_error_is_never_exit_1(tmp_path, monkeypatch):
     assert r.exit_code == 3 and r.stderr.startswith("Error: internal error: ZeroDivisionError: x")
 
 
+def test_a_panic_below_python_is_exit_3_not_a_traceback(tmp_path, monkeypatch):
+    import codekit.analyse.profile as prof
+
+    class PanicLike(BaseException):  # pyo3's PanicException derives from BaseException
+        pass
+
+    def panic(*a, **k):
+        raise PanicLike("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(prof, "profile", panic)
+    r = run_cli("profile", _cat(tmp_path))
+    assert r.exit_code == 3
+    assert r.stderr == ("Error: internal error: PanicLike: called `Option::unwrap()` on a `None` value "
+                        "(rerun with --debug and report it)\n")
+
+
 def test_keyboard_interrupt_is_one_line_exit_130(tmp_path, monkeypatch):
     import codekit.analyse.profile as prof
 
