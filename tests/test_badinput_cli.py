@@ -470,7 +470,7 @@ CASES: list[Case] = [
       setup=_mkdir("d.csv")),
     C("out-convert-into-release", "convert {t}/c.csv {t}/dist/1.0.0/x.csv", "Error: {t}/dist/1.0.0/x.csv: the output lies inside the published release",
       files={"c.csv": CAT}, setup=_with_release),
-    C("out-routes-into-release", "routes {t}/tax --out {t}/dist/1.0.0/routing.csv", "Error: {t}/dist/1.0.0/routing.csv: the output lies inside the published release",
+    C("out-routes-into-release", "routes {t}/tax --out {t}/dist/1.0.0/routing.csv", "Error: {t}/dist/1.0.0/routing.csv: the routing table lies inside the published release",
       setup=_setup_all(_with_release, _taxdir(only=3))),
     C("out-preview-into-release", "preview {t}/dist/1.0.0 --out {t}/dist/1.0.0/catalogue.json",
       "Error: {t}/dist/1.0.0/catalogue.json: the output lies inside the published release", setup=_with_release),
