@@ -226,7 +226,7 @@ def test_read_only_output_folder_is_one_line(tmp_path, monkeypatch):
         (("sample", "--out", ro / "s", "--events", "10"),
          f"Error: {ro / 's'}: cannot write the output folder: {ro} is not writable. Choose a folder you can write to"),
         (("routes", ROOT / "taxonomy", "--out", ro / "r.csv"),
-         f"Error: {ro / 'r.csv'}: cannot write the output: the folder {ro} is not writable. Choose a folder you can write to"),
+         f"Error: {ro / 'r.csv'}: cannot write the routing table: the folder {ro} is not writable. Choose a folder you can write to"),
     ]:
         r = run_cli(*argv)
         assert (r.exit_code, r.stderr) == (2, line + "\n"), r.stderr
