@@ -44,8 +44,10 @@ class CodekitError(Exception):
                 where += f", line {self.line}"
             where += ": "
         text = where + self.message
-        if self.expected is not None or self.found is not None:
-            text += f" (expected {self.expected or '?'}, found {self.found or '?'})"
+        facts = [f"expected {self.expected}" if self.expected is not None else "",
+                 f"found {self.found}" if self.found is not None else ""]
+        if any(facts):
+            text += " (" + ", ".join(f for f in facts if f) + ")"
         if self.hint:
             text += ". " + self.hint[:1].upper() + self.hint[1:]
         return text

@@ -128,7 +128,7 @@ class OperationalField:
             datatype=str(d.get("datatype", "string") or "string"),
             required=_as_bool(d.get("required", False)),
             values=tuple(values),
-            order=int(d.get("order", 0) or 0),
+            order=_opt_int(d.get("order", 0) or 0) or 0,
             variable=_as_bool(d.get("variable", True)),
             description=str(d.get("description", "") or ""),
         )
@@ -173,6 +173,10 @@ class ServiceCode:
             )
         if self.volume is not None and self.volume < 0:
             raise SchemaError(f"service code {self.code!r} has a negative volume", found=str(self.volume))
+        if self.sla_days is not None and (self.sla_days < 0 or self.sla_days != self.sla_days
+                                          or self.sla_days in (float("inf"), float("-inf"))):
+            raise SchemaError(f"service code {self.code!r} has an SLA that is not a finite number of days of "
+                              "zero or more", found=repr(self.sla_days))
 
     @property
     def active(self) -> bool:
@@ -225,9 +229,9 @@ class ServiceCode:
             ctl_level=_opt_int(d.get("ctl_level")),
             milestones=tuple(str(m) for m in ms),
             status=str(d.get("status", "") or "active").strip().lower(),
-            fields=tuple(OperationalField.from_dict(f) for f in (d.get("fields") or ())),
-            status_counts=tuple(sorted((str(k), int(v)) for k, v in (d.get("status_counts") or {}).items())),
-            extra=tuple(sorted((str(k), str(v)) for k, v in (d.get("extra") or {}).items())),
+            fields=tuple(OperationalField.from_dict(f) for f in _fields_list(d.get("fields"))),
+            status_counts=tuple(sorted((str(k), _count(v)) for k, v in _mapping(d.get("status_counts"), "status_counts").items())),
+            extra=tuple(sorted((str(k), str(v)) for k, v in _mapping(d.get("extra"), "extra").items())),
         )
 
 
@@ -307,6 +311,30 @@ class Catalogue:
         return pl.DataFrame(rows, schema=schema)
 
 
+def _count(v: Any) -> int:
+    n = _opt_int(v)
+    if n is None or n < 0:
+        raise SchemaError("a status count must be a whole number of zero or more", found=_short(v))
+    return n
+
+
+def _mapping(v: Any, what: str) -> dict:
+    if v is None or v == "":
+        return {}
+    if not isinstance(v, dict):
+        raise SchemaError(f"{what} must be a mapping", found=type(v).__name__, hint=f"write {what} as {{key: value}}")
+    return v
+
+
+def _fields_list(v: Any) -> list:
+    if v is None or v == "":
+        return []
+    if not isinstance(v, (list, tuple)) or not all(isinstance(f, dict) for f in v):
+        raise SchemaError("fields must be a list of mappings", found=type(v).__name__,
+                          hint="write fields as [{key: ..., prompt: ..., datatype: ...}]")
+    return list(v)
+
+
 def split_list(text: str, seps: str = ";,|") -> list[str]:
     """Split a keyword-like cell on the first separator it contains ("a; b", "a,b", "a|b")."""
     text = (text or "").strip()
@@ -326,26 +354,56 @@ def _as_bool(v: Any) -> bool:
     return str(v).strip().lower() in ("true", "1", "yes", "y", "t")
 
 
-def _opt_int(v: Any) -> int | None:
-    if v is None or v == "":
+#: Largest whole number a catalogue holds (volumes, counts): what a Parquet Int64 column and JSON readers keep.
+MAX_INT = 2**53
+
+
+def _number(v: Any, what: str) -> float | None:
+    """``v`` (a number, or text holding one) as a finite float; None when empty; SchemaError otherwise."""
+    if v is None or (isinstance(v, str) and not v.strip()):
         return None
+    if isinstance(v, bool):
+        raise SchemaError(f"not {what}", found=repr(v), hint="write a number, not true/false")
+    if isinstance(v, int):
+        f = v
+        if abs(v) > MAX_INT:
+            raise SchemaError("the number is too large", expected=f"at most {MAX_INT:,}", found=_short(v))
+        return float(f)
     try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise SchemaError("not a whole number", found=repr(v)) from None
-    if f != f:  # NaN
+        f = float(v.strip() if isinstance(v, str) else v)
+    except (TypeError, ValueError, OverflowError):
+        raise SchemaError(f"not {what}", found=_short(v)) from None
+    if f != f:  # NaN: an empty cell of a float column (pandas, Parquet)
+        if isinstance(v, str):
+            raise SchemaError(f"not {what}", found=_short(v), hint="leave the cell empty when there is no value")
         return None
+    if f in (float("inf"), float("-inf")):
+        raise SchemaError("not a finite number", expected="a finite number (JSON has no Infinity)", found=_short(v))
+    if abs(f) > MAX_INT:
+        raise SchemaError("the number is too large", expected=f"at most {MAX_INT:,}", found=_short(v))
+    return f
+
+
+def _short(v: Any) -> str:
+    r = repr(v)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def _opt_int(v: Any) -> int | None:
+    """A whole number (``12``, ``"12"``, ``12.0``); ``12.7`` or ``inf`` is a SchemaError, never truncated."""
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) <= MAX_INT:
+        return v
+    f = _number(v, "a whole number")
+    if f is None:
+        return None
+    if not f.is_integer():
+        raise SchemaError("not a whole number", found=_short(v), hint="write a whole number (no fraction)")
     return int(f)
 
 
 def _opt_float(v: Any) -> float | None:
-    if v is None or v == "":
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise SchemaError("not a number", found=repr(v)) from None
-    return None if f != f else f
+    """A finite number; ``inf`` or ``nan`` text is a SchemaError (JSON has no Infinity)."""
+    return _number(v, "a number")
 
 
 __all__ = [

@@ -82,7 +82,7 @@ class _Plan:
 
 def sample_catalogue(seed: int = DEFAULT_SEED) -> Catalogue:
     """The sample city's catalogue (650+ codes, seven divisions). Fast; cached per seed."""
-    plan = _plan(int(seed))
+    plan = _plan(check_seed(seed))
     return Catalogue(list(plan.codes), source=f"codekit sample city (seed {seed})", format="sample")
 
 
@@ -103,6 +103,16 @@ def _name_jargon(name: str) -> float:
     if re.search(r"\((old|legacy|retired|pre-|discontinued)", name, re.I) or "OLD" in name:
         score += 0.2
     return min(1.0, score)
+
+
+def check_seed(seed: Any) -> int:
+    """The seed as an int; a UsageError unless it is a whole number of zero or more (numpy's rule)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, float)) or (isinstance(seed, float) and not seed.is_integer()):
+        raise UsageError("the seed must be a whole number of zero or more", found=repr(seed), hint="pass --seed 0 or more")
+    if seed < 0:
+        raise UsageError("the seed must be a whole number of zero or more", found=str(int(seed)),
+                         hint="pass --seed 0 or more")
+    return int(seed)
 
 
 @functools.lru_cache(maxsize=8)
@@ -400,7 +410,7 @@ def iter_event_chunks(seed: int = DEFAULT_SEED, n_events: int = DEFAULT_EVENTS) 
     if n_events == 0:
         yield _empty_events()
         return
-    m = _model(int(seed))
+    m = _model(check_seed(seed))
     n_codes, n_kinds = m.weight.shape
     # expected events per day, per season group, then a multinomial split of n over days
     group_w = np.stack([m.weight[m.season_idx == s].sum() for s in range(len(_SEASONS))])  # (S,)
@@ -549,8 +559,7 @@ def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED, n_events: int
     """
     from codekit.io.files import write_folder_atomic
 
-    if seed < 0:
-        raise UsageError("the seed must be a whole number of zero or more", found=str(seed))
+    seed = check_seed(seed)
     fmt = _log_format(log_format)
     names = {"catalogue": "catalogue.yaml", "errors": f"errors.{fmt}"}
 

@@ -50,32 +50,44 @@ def raw_tables(log: Any) -> dict[str, "pl.DataFrame"]:
     streaming pass that groups by all four columns (parsing CSV is the cost, so it is done once); a Parquet log
     or a frame runs the three small group-bys together (columns are cheap to re-read there, big groupings are not).
     """
-    import polars as pl
-
     log = _as_log(log)
     if log._cube is None:
-        n = pl.len().cast(pl.Int64).alias("n")
-        if log.format == "csv":
-            keys = log.group_exprs or {k: pl.col(k) for k in _KEYS}
-            src = log.raw if log.group_exprs else log.lazy
-            cube = (src.select([keys[k] for k in _KEYS]).group_by(_KEYS).agg(n).collect(engine="streaming")
-                    .with_columns([pl.col(k).cast(pl.String) for k in _KEYS]))
-            tables = {
-                "code_kind": cube.group_by(["submitted_code", "kind"]).agg(pl.col("n").sum()),
-                "pairs": cube.filter(pl.col("correct_code").is_not_null())
-                .group_by(["submitted_code", "correct_code", "kind"]).agg(pl.col("n").sum()),
-                "channel": cube.group_by(["channel", "kind"]).agg(pl.col("n").sum()),
-            }
-        else:
-            a, b, c = pl.collect_all([
-                log.select("submitted_code", "kind").group_by(["submitted_code", "kind"]).agg(n),
-                log.select("submitted_code", "correct_code", "kind").filter(pl.col("correct_code").is_not_null())
-                .group_by(["submitted_code", "correct_code", "kind"]).agg(n),
-                log.select("channel", "kind").group_by(["channel", "kind"]).agg(n),
-            ], engine="streaming")
-            tables = {"code_kind": a, "pairs": b, "channel": c}
-        log._cube = tables
+        try:
+            with log.reading():
+                log._cube = _raw_tables(log)
+        except InputError:
+            if log.format != "csv" or not log.group_exprs:
+                raise
+            text = log.as_text()  # the Categorical reader refuses bytes that are not UTF-8; plain text does not
+            with text.reading():
+                log._cube = _raw_tables(text)
     return log._cube
+
+
+def _raw_tables(log: "ErrorLog") -> dict[str, "pl.DataFrame"]:
+    import polars as pl
+
+    n = pl.len().cast(pl.Int64).alias("n")
+    if log.format == "csv":
+        keys = log.group_exprs or {k: pl.col(k) for k in _KEYS}
+        src = log.raw if log.group_exprs else log.lazy
+        cube = (src.select([keys[k] for k in _KEYS]).group_by(_KEYS).agg(n).collect(engine="streaming")
+                .with_columns([pl.col(k).cast(pl.String) for k in _KEYS]))
+        tables = {
+            "code_kind": cube.group_by(["submitted_code", "kind"]).agg(pl.col("n").sum()),
+            "pairs": cube.filter(pl.col("correct_code").is_not_null())
+            .group_by(["submitted_code", "correct_code", "kind"]).agg(pl.col("n").sum()),
+            "channel": cube.group_by(["channel", "kind"]).agg(pl.col("n").sum()),
+        }
+    else:
+        a, b, c = pl.collect_all([
+            log.select("submitted_code", "kind").group_by(["submitted_code", "kind"]).agg(n),
+            log.select("submitted_code", "correct_code", "kind").filter(pl.col("correct_code").is_not_null())
+            .group_by(["submitted_code", "correct_code", "kind"]).agg(n),
+            log.select("channel", "kind").group_by(["channel", "kind"]).agg(n),
+        ], engine="streaming")
+        tables = {"code_kind": a, "pairs": b, "channel": c}
+    return tables
 
 
 def _normalised(raw: "pl.DataFrame") -> "pl.DataFrame":

@@ -14,7 +14,6 @@ import typer
 
 from codekit import __version__
 from codekit.cli._common import STATE, app
-from codekit.errors import CodekitError
 
 
 def _version(value: bool) -> None:
@@ -42,17 +41,10 @@ from codekit.cli import commands  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: one `Error: ...` line and exit 2 for any CodekitError."""
+    """Console-script entry point: run one command; any error is one `Error: ...` line (see ``_boundary``)."""
+    from codekit.cli._boundary import run
+
     if argv is None:
         argv = sys.argv[1:]
     STATE["debug"] = "--debug" in argv
-    try:
-        app(args=argv, prog_name="codekit", standalone_mode=True)
-    except CodekitError as e:
-        if STATE["debug"]:
-            raise
-        sys.stderr.write(f"Error: {e}\n")
-        sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        sys.stderr.write("Error: interrupted\n")
-        sys.exit(130)
+    sys.exit(run(app, list(argv)))

@@ -12,7 +12,8 @@ app = typer.Typer(
     name="codekit",
     help=(
         "codekit: service-code taxonomy and intake simplification for a city's 311.\n\n"
-        "Exit codes: 0 ok; 1 a check found problems; 2 bad usage or bad input."
+        "Exit codes: 0 ok; 1 a check found problems; 2 bad usage or bad input; 3 internal error (a bug: "
+        "rerun with --debug and report it); 130 interrupted (Ctrl-C)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -56,6 +57,28 @@ def console():
     return c
 
 
+def esc(value: Any) -> str:
+    """``value`` as text that rich prints literally: data, paths and messages may hold ``[...]``."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def table(*, title: str | None = None, **kwargs: Any):
+    """A rich Table whose title and cells are plain text, never markup (``Urban [/red] Forestry`` prints as is)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    class _PlainTable(Table):
+        def add_column(self, header: Any = "", *a: Any, **kw: Any) -> None:
+            super().add_column(Text(header) if isinstance(header, str) else header, *a, **kw)
+
+        def add_row(self, *cells: Any, **kw: Any) -> None:
+            super().add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **kw)
+
+    return _PlainTable(title=Text(title) if isinstance(title, str) else title, **kwargs)
+
+
 def err_console():
     from rich.console import Console
 
@@ -74,11 +97,11 @@ def progress(description: str, total: float | None = None, enabled: bool = True)
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
         console=err_console(), transient=True,
     ) as bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(esc(description), total=total)
 
         def advance(n: float = 1, description: str | None = None) -> None:
             if description:
-                bar.update(task, description=description)
+                bar.update(task, description=esc(description))
             bar.advance(task, n)
 
         yield advance
@@ -106,7 +129,7 @@ DEFINITIONS_OPTION = typer.Option(
 COLUMNS_OPTION = typer.Option(
     None, "--columns", help="For request rows of other cities: a preset (nyc, sf) or role=Column,... (name=A+B joins columns)."
 )
-SEED_OPTION = typer.Option(311, "--seed", help="Seed of the bundled sample city (with --sample).")
+SEED_OPTION = typer.Option(311, "--seed", min=0, help="Seed of the bundled sample city (with --sample).")
 
 
 def load_inputs(

@@ -44,7 +44,10 @@ def render_cli_reference() -> str:
         "Global options (before the command): `--version`, `--debug` (full tracebacks on errors).",
         "",
         "Exit codes: `0` ok; `1` a check found problems (validation findings, a breaking diff under `--fail-on`);",
-        "`2` bad usage or bad input (one `Error: ...` line on stderr naming the file, line and what to do).",
+        "`2` bad usage or bad input (one `Error: ...` line on stderr naming the file, line and what to do; an",
+        "unknown option, a missing argument or a bad value is one line too, naming the command);",
+        "`3` an internal error, a bug (`Error: internal error: <type>: <message> (rerun with --debug and report it)`);",
+        "`130` interrupted (`Error: interrupted`; a half-written temporary file is removed then, or on the next run).",
         "",
     ]
     ctx = click.Context(group, info_name="codekit")

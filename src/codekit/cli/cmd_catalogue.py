@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json, err_console
+from codekit.cli._common import JSON_OPTION, app, console, emit_json, err_console, table as plain_table
 
 
 @app.command()
@@ -18,9 +18,7 @@ def formats(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(FORMATS)
         return
-    from rich.table import Table
-
-    table = Table(title="Catalogue formats")
+    table = plain_table(title="Catalogue formats")
     table.add_column("format")
     table.add_column("what it is")
     for name, text in FORMATS.items():

@@ -9,7 +9,7 @@ import typer
 
 from codekit.cli._common import (
     CATALOGUE_ARG, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, COLUMNS_OPTION, SAMPLE_OPTION, SEED_OPTION,
-    app, console, emit_json, load_inputs, progress,
+    app, console, emit_json, esc, load_inputs, progress, table,
 )
 
 
@@ -56,18 +56,16 @@ def _fmt_pct(v) -> str:
 
 
 def render(result: dict) -> None:
-    from rich.table import Table
-
     out = console()
     c = result["catalogue"]
     out.print(
-        f"[bold]{c['source'] or 'catalogue'}[/bold] ({c['format']}): {c['n_codes']:,} codes "
+        f"[bold]{esc(c['source'] or 'catalogue')}[/bold] ({esc(c['format'])}): {c['n_codes']:,} codes "
         f"({c['n_active']:,} active, {c['n_retired']:,} retired) in {c['n_divisions']} divisions and "
         f"{c['n_sections']} sections; {c['n_fields']:,} operational fields"
         + (f"; volume {c['total_volume']:,}" if c["total_volume"] is not None else "; no volumes")
     )
     for w in c["warnings"]:
-        out.print(f"[yellow]warning:[/yellow] {w}")
+        out.print(f"[yellow]warning:[/yellow] {esc(w)}")
     log = result["error_log"]
     kinds = [k for k, n in (log["by_kind"].items() if log else []) if n]
 
@@ -77,7 +75,7 @@ def render(result: dict) -> None:
         ("Per section", result["sections"], ("division", "section")),
     ):
         by_kind = log is not None and len(keys) == 1  # the kind breakdown per division; sections get the top kind
-        t = Table(title=title, title_justify="left")
+        t = table(title=title, title_justify="left")
         for k in keys:
             t.add_column(k, min_width=18, max_width=34)
         for col in ("codes", "volume", "share", "no volume"):
@@ -112,17 +110,17 @@ def render(result: dict) -> None:
 
     if log:
         out.print(
-            f"Error log {log['source']}: {log['n_events']:,} events; "
+            f"Error log {esc(log['source'])}: {log['n_events']:,} events; "
             + ", ".join(f"{k} {n:,}" for k, n in log["by_kind"].items() if n)
         )
         u = log["unknown_codes"]
         if u and u.get("n_events"):
             out.print(
                 f"[yellow]warning:[/yellow] {u['n_events']:,} events name {u['n_codes']:,} codes the catalogue lacks "
-                f"(e.g. {', '.join(u['examples'][:5])})"
+                f"(e.g. {esc(', '.join(u['examples'][:5]))})"
             )
     if result["confused_pairs"]:
-        t = Table(title="Most confused pairs (re-coded or transferred)", title_justify="left")
+        t = table(title="Most confused pairs (re-coded or transferred)", title_justify="left")
         for col in ("events", "code", "name", "", "code", "name", "cross-division"):
             t.add_column(col, justify="right" if col == "events" else "left")
         for r in result["confused_pairs"]:
@@ -132,7 +130,7 @@ def render(result: dict) -> None:
             )
         out.print(t)
     if result["near_duplicates"]:
-        t = Table(title="Near-duplicate names (merge candidates)", title_justify="left")
+        t = table(title="Near-duplicate names (merge candidates)", title_justify="left")
         for col in ("score", "code", "name", "code", "name"):
             t.add_column(col)
         for r in result["near_duplicates"]:
@@ -142,6 +140,6 @@ def render(result: dict) -> None:
     if no_vol and c["n_codes_without_volume"]:
         more = c["n_codes_without_volume"] - len(no_vol)
         out.print(
-            f"Active codes with no volume ({c['n_codes_without_volume']:,}): {', '.join(no_vol)}"
+            f"Active codes with no volume ({c['n_codes_without_volume']:,}): {esc(', '.join(no_vol))}"
             + (f" and {more:,} more" if more > 0 else "")
         )

@@ -9,7 +9,7 @@ import typer
 
 from codekit.cli._common import (
     CATALOGUE_ARG, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
-    app, console, emit_json, err_console, load_inputs, progress,
+    app, console, emit_json, err_console, esc, load_inputs, progress, table,
 )
 
 ERRORS_OPTION = typer.Option(None, "--errors", "-e", help="Intake error log (CSV or Parquet, canonical schema).")
@@ -44,7 +44,7 @@ def propose(
     against: Optional[str] = typer.Option(
         None, "--against", help="Score against an existing grouping: group, section, division, extra.KEY."
     ),
-    seed: int = typer.Option(311, "--seed", help="Seed of the clustering and of the bundled sample city."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the clustering and of the bundled sample city."),
     max_answers: Optional[int] = typer.Option(
         None, "--max-answers", min=2,
         help="Most answers a drafted question offers; a larger category asks dependent questions "
@@ -122,8 +122,6 @@ def propose(
 
 
 def render(data: dict) -> None:
-    from rich.table import Table
-
     out = console()
     m = data["metrics"]
     p = data["params"]
@@ -147,15 +145,15 @@ def render(data: dict) -> None:
             f"({m['confusion_within']:,} of {m['confusion_total']:,} re-coded/transferred events)"
         )
     active = ", ".join(f"{k}={v:g}" for k, v in data["signals"]["active"].items())
-    out.print(f"signals: {active}")
+    out.print(f"signals: {esc(active)}")
     if data.get("against"):
         a = data["against"]
         out.print(
-            f"against {a['column']}: ARI {a['ari']:.4f}, AMI {a['ami']:.4f}, V-measure {a['v_measure']:.4f} "
+            f"against {esc(a['column'])}: ARI {a['ari']:.4f}, AMI {a['ami']:.4f}, V-measure {a['v_measure']:.4f} "
             f"(homogeneity {a['homogeneity']:.4f}, completeness {a['completeness']:.4f}; "
             f"{a['n_groups']} groups, {a['n_scored']} codes scored)"
         )
-    t = Table(title="Largest proposed categories", title_justify="left")
+    t = table(title="Largest proposed categories", title_justify="left")
     for col in ("category", "label", "codes", "questions", "alike by", "shared terms", "confusion", "jargon"):
         t.add_column(col, justify="right" if col in ("codes", "questions", "confusion") else "left")
     cats = sorted(data["categories"], key=lambda c: (-c["size"], c["id"]))
@@ -173,7 +171,7 @@ def render(data: dict) -> None:
         out.print(f"{m['jargon']['n_flagged']} labels flagged for jargon (see --json for all)")
     err = err_console()
     for w in data["warnings"]:
-        err.print(f"[yellow]warning:[/yellow] {w}")
+        err.print(f"[yellow]warning:[/yellow] {esc(w)}")
     w = data["written"]
     if w["folder"]:
         out.print(f"wrote {w['n_files']} category files to {w['folder']}", markup=False)
@@ -201,7 +199,7 @@ def confusion(
     graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the graph as GraphML here."),
     graph_json: Optional[Path] = typer.Option(None, "--graph-json", help="Write the graph as JSON here."),
     top: int = typer.Option(15, "--top", min=0, help="How many confused pairs and codes to list."),
-    seed: int = typer.Option(311, "--seed", help="Seed of the bundled sample city (with --sample)."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the bundled sample city (with --sample)."),
     format: Optional[str] = FORMAT_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
@@ -227,21 +225,19 @@ def confusion(
 
 
 def render_confusion(r: dict) -> None:
-    from rich.table import Table
-
     out = console()
     out.print(
         f"[bold]{r['n_confusion_events']:,} re-coded/transferred events[/bold] of {r['n_events']:,} error events, "
         f"over {r['n_edges']:,} code pairs; cross-division {100 * r['cross_division_share']:.1f}%"
     )
-    t = Table(title="Top confusions", title_justify="left")
+    t = table(title="Top confusions", title_justify="left")
     for col in ("code a", "name a", "code b", "name b", "events", "a->b", "b->a", "cross-division"):
         t.add_column(col, justify="right" if col in ("events", "a->b", "b->a") else "left")
     for p in r["top_confusions"]:
         t.add_row(p["code_a"], p["name_a"], p["code_b"], p["name_b"], f"{p['n']:,}", f"{p['a_to_b']:,}",
                   f"{p['b_to_a']:,}", "yes" if p["cross_division"] else "")
     out.print(t)
-    t = Table(title="Highest error rates", title_justify="left")
+    t = table(title="Highest error rates", title_justify="left")
     for col in ("code", "name", "division", "volume", "errors", "rate"):
         t.add_column(col, justify="right" if col in ("volume", "errors", "rate") else "left")
     for c in r["top_error_rates"]:
@@ -249,4 +245,4 @@ def render_confusion(r: dict) -> None:
                   f"{100 * c['error_rate']:.2f}%")
     out.print(t)
     for kind, path in sorted(r["written"].items()):
-        out.print(f"wrote {kind} to {path}")
+        out.print(f"wrote {kind} to {esc(path)}")

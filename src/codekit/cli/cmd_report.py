@@ -9,7 +9,7 @@ import typer
 
 from codekit.cli._common import (
     CATALOGUE_OPTION, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
-    app, console, emit_json, load_inputs, progress,
+    app, console, emit_json, esc, load_inputs, progress,
 )
 
 
@@ -28,7 +28,7 @@ def report(
     markdown: Optional[Path] = typer.Option(None, "--markdown", "-m", help="Also write a Markdown summary here."),
     top: int = typer.Option(20, "--top", min=1, help="Rows shown in each table and chart."),
     no_validate: bool = typer.Option(False, "--no-validate", metavar="", help="Leave out the validation section (faster)."),
-    seed: int = typer.Option(311, "--seed", help="Seed of the sample city, the proposal, the proof and the layout."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the sample city, the proposal, the proof and the layout."),
     sample_events: int = typer.Option(
         200_000, "--sample-events", min=1, help="Error events generated for the sample city (--sample, no --errors).",
     ),
@@ -71,7 +71,7 @@ def report(
         + _readiness(result.get("readiness"))
     )
     for kind, path in written.items():
-        con.print(f"wrote {kind} to {path}")
+        con.print(f"wrote {kind} to {esc(path)}")
 
 
 def _readiness(rd) -> str:
@@ -116,4 +116,4 @@ def preview(
         emit_json(summary)
         return
     console().print(f"wrote the intake preview of {summary['categories']:,} categories ({summary['routes']:,} routes) "
-                    f"to {path}")
+                    f"to {esc(path)}")

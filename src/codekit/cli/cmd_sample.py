@@ -7,13 +7,13 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import JSON_OPTION, app, console, emit_json, progress
+from codekit.cli._common import JSON_OPTION, app, console, emit_json, esc, progress
 
 
 @app.command()
 def sample(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write catalogue.yaml and errors.parquet (or .csv) into."),
-    seed: int = typer.Option(311, "--seed", help="Seed: the same seed writes byte-identical files."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed: the same seed writes byte-identical files."),
     events: int = typer.Option(1_000_000, "--events", "-n", min=0, help="Number of error-log events (10M takes seconds)."),
     log_format: str = typer.Option("parquet", "--log-format", help="Error-log format: parquet or csv."),
     force: bool = typer.Option(False, "--force", metavar="", help="Write into a non-empty folder, replacing the sample files in it."),
@@ -41,10 +41,10 @@ def sample(
         return
     files = result["files"]
     c = console()
-    c.print(f"Sample city (seed {seed}) written to {out}:")
-    c.print(f"  {files['catalogue']['path']}  {result['n_codes']:,} codes in {result['n_divisions']} divisions "
+    c.print(f"Sample city (seed {seed}) written to {esc(out)}:")
+    c.print(f"  {esc(files['catalogue']['path'])}  {result['n_codes']:,} codes in {result['n_divisions']} divisions "
             f"({_size(files['catalogue']['bytes'])})")
-    c.print(f"  {files['errors']['path']}  {events:,} error events ({_size(files['errors']['bytes'])})")
+    c.print(f"  {esc(files['errors']['path'])}  {events:,} error events ({_size(files['errors']['bytes'])})")
 
 
 @app.command("convert-log")
@@ -83,7 +83,7 @@ def convert_log(
         emit_json(result)
         return
     console().print(
-        f"{result['output']}: {result['n_events']:,} events "
+        f"{esc(result['output'])}: {result['n_events']:,} events "
         f"({_size(result['bytes_in'])} -> {_size(result['bytes_out'])})"
     )
 

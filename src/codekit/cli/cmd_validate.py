@@ -9,7 +9,7 @@ import typer
 
 from codekit.cli._common import (
     CATALOGUE_OPTION, COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION,
-    app, console, emit_json, progress,
+    app, console, emit_json, esc, progress, table as plain_table,
 )
 
 _TAXONOMY_ARG = typer.Argument(
@@ -32,7 +32,7 @@ def validate(
         500, "--sample-limit", min=1,
         help="Pick-list combinations checked per code in the proof; codes with more are sampled.",
     ),
-    seed: int = typer.Option(311, "--seed", help="Seed of the proof's sampling."),
+    seed: int = typer.Option(311, "--seed", min=0, help="Seed of the proof's sampling."),
 ) -> None:
     """Check the taxonomy against the catalogue: every active code reachable, every combination of
     answers reaching exactly one code or referral, every operational field still filled, division,
@@ -54,13 +54,11 @@ def validate(
 
 
 def render(report) -> None:
-    from rich.table import Table
-
     out = console()
     s = report.stats
     p = s["proof"]
     out.print(
-        f"[bold]{report.taxonomy}[/bold] against {report.catalogue or 'the catalogue'}: "
+        f"[bold]{esc(report.taxonomy)}[/bold] against {esc(report.catalogue or 'the catalogue')}: "
         f"{s['categories']} public categories for {s['active_codes']} active codes "
         f"({s['codes_per_category']} codes per category), {s['routes']} routes ({s['referrals']} referrals), "
         f"{s['answer_combinations']} answer combinations; {len(report.retired)} retired codes listed as retired."
@@ -73,7 +71,7 @@ def render(report) -> None:
         out.print("[green]No findings: every promise holds.[/green]")
         return
     for division, items in report.by_division().items():
-        table = Table(title=f"{division}: {len(items)} finding(s)", title_justify="left", show_lines=False)
+        table = plain_table(title=f"{division}: {len(items)} finding(s)", title_justify="left", show_lines=False)
         table.add_column("type")
         table.add_column("where")
         table.add_column("code")
@@ -108,4 +106,4 @@ def routes(
         emit_json(summary)
     else:
         console().print(f"Wrote {summary['rows']} rows (answer combinations) of {summary['categories']} categories, "
-                        f"reaching {summary['codes']} codes, to {summary['out']}")
+                        f"reaching {summary['codes']} codes, to {esc(summary['out'])}")

@@ -56,13 +56,47 @@ def _unknown_format(path: Path | None, found: str) -> FormatError:
     )
 
 
+#: File-name suffixes ``detect_format`` reads; any other is refused unless the format is named (--format).
+KNOWN_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".pq", ".yaml", ".yml", ".json", ".geojson", ".xml")
+
+
 def detect_format(path: str | Path) -> str:
-    """The format name (a key of ``FORMATS``) of ``path``, from its suffix and content."""
+    """The format name (a key of ``FORMATS``) of ``path``, from its suffix and content.
+
+    A suffix codekit does not know (``.dat``, none at all) is refused, naming the format the content looks
+    like, so a mislabelled file is never read as CSV without a word.
+    """
     p = _text.check_file(path)
     suffix = p.suffix.lower()
-    head, text = csvfile.read_head(p)
-    if head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
+    if suffix not in KNOWN_SUFFIXES:
+        try:
+            fmt = _sniff_format(p)
+            guess = f"the content looks like {fmt}: pass --format {fmt} to read it as that"
+        except FormatError:
+            guess = "name the format with --format (see `codekit formats`)"
+        except InputError as e:  # binary, undecodable: say what it is, not what it holds
+            guess = f"it does not look like a catalogue either ({e.message})"
+        raise FormatError(
+            "cannot tell the format from the file name", path=p,
+            expected="a name ending in " + ", ".join(KNOWN_SUFFIXES), found=repr(suffix or "no suffix"),
+            hint=guess,
+        )
+    return _sniff_format(p)
+
+
+def _sniff_format(p: Path) -> str:
+    suffix = p.suffix.lower()
+    try:
+        with open(p, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror}", path=p) from None
+    if magic == b"PAR1" or suffix in (".parquet", ".pq"):
         return "parquet"
+    head, text = csvfile.read_head(p)  # a small file that is binary or cannot be decoded is refused here
+    binary = _text.binary_kind(head)
+    if binary is not None:
+        raise InputError(f"the file holds {binary[0]}", path=p, expected="a catalogue file", hint=binary[1])
     if suffix in (".yaml", ".yml"):
         return "yaml"
     stripped = text.lstrip("\ufeff \t\r\n")
@@ -161,7 +195,60 @@ def load_catalogue(
         cat = rows.load_rows(p, columns, fmt)
     for d in definitions:
         cat = merge_definition(cat, d)
+    if not len(cat):
+        raise InputError("the catalogue has no codes", path=p,
+                         hint="export a catalogue with at least one code (a header line alone is not one)")
+    for c in cat.codes:
+        bad = control_character_in(c)
+        if bad is not None:
+            raise _control_error(p, None, c.code, *bad)
     return cat
+
+
+#: Characters refused in catalogue text: C0 controls (but tab and line breaks in free text), DEL, lone
+#: surrogates and the two non-characters XML cannot hold; they break Open311 XML, GraphML and terminals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_character_in(c: Any) -> tuple[str, str] | None:
+    """(field, the character escaped) for the first control character in a code's text, else None."""
+    def text_items():
+        for key in ("code", "name", "division", "section", "group", "status"):
+            yield key, getattr(c, key) if not isinstance(c, dict) else c.get(key), _CONTROL_IN_ID
+        if isinstance(c, dict):
+            yield "description", c.get("description"), _CONTROL
+            return
+        yield "description", c.description, _CONTROL
+        for k in c.keywords:
+            yield "keywords", k, _CONTROL_IN_ID
+        for m in c.milestones:
+            yield "milestones", m, _CONTROL_IN_ID
+        for f in c.fields:
+            yield f"field {f.key!r}", f.key, _CONTROL_IN_ID
+            yield f"field {f.key!r}", f.prompt, _CONTROL
+            for v in f.values:
+                yield f"field {f.key!r}", v.key, _CONTROL_IN_ID
+                yield f"field {f.key!r}", v.name, _CONTROL
+        for k, v in (*c.extra, *c.status_counts):
+            yield f"column {k!r}", str(k), _CONTROL_IN_ID
+            yield f"column {k!r}", str(v), _CONTROL
+
+    for where, value, rx in text_items():
+        if isinstance(value, str):
+            m = rx.search(value)
+            if m is not None:
+                return where, ascii(m.group())[1:-1]
+    return None
+
+
+def _control_error(p: Path, line: int | None, code: str, where: str, char: str) -> SchemaError:
+    code_text = ascii(code)[1:-1] if code else ""
+    return SchemaError(
+        f"code {code_text!r}: the {where} holds a control character ({char})" if where != "code"
+        else f"a code holds a control character ({char}): {code_text!r}",
+        path=p, line=line, hint="remove the character (a NUL or control byte is not text), or re-export the file",
+    )
 
 
 def merge_definition(catalogue: Catalogue, definition: str | Path) -> Catalogue:
@@ -193,6 +280,8 @@ def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], un
     for line, d in rows:
         code = str(d.get("code") or "").strip()
         where = {"path": p, "line": line if unit == "line" else None}
+        if _CONTROL_IN_ID.search(code):
+            raise _control_error(p, where["line"], code, "code", ascii(_CONTROL_IN_ID.search(code).group())[1:-1])
         if not code:
             raise SchemaError("the code is empty" + (f" in row {line}" if unit == "row" else ""), **where,
                               hint="every row needs a code")
@@ -209,8 +298,14 @@ def _finish(p: Path, fmt: str, rows: list[tuple[int | None, dict[str, Any]]], un
                 e.message += f" (row {line})"
             raise e
         try:
-            codes.append(ServiceCode.from_dict(d))
+            sc = ServiceCode.from_dict(d)
+            bad = control_character_in(sc)
+            if bad is not None:
+                raise _control_error(p, where["line"], sc.code, *bad)
+            codes.append(sc)
         except SchemaError as e:
+            if e.path is not None:
+                raise
             e.path, e.line = str(p), where["line"]
             e.message = f"code {code!r}: {e.message}" + (f" (row {line})" if unit == "row" else "")
             e.hint = e.hint or "see docs/formats.md for each column's type"
@@ -236,6 +331,9 @@ def _cell_dict(p: Path, line: int | None, raw: dict[str, Any], header: Iterable[
                 continue
             try:
                 d[col] = json.loads(v) if isinstance(v, str) else v
+            except RecursionError:
+                raise SchemaError(f"column {col!r} holds JSON nested too deeply", path=p, line=line, column=col,
+                                  hint=f"write {col} as flat JSON, e.g. []") from None
             except json.JSONDecodeError as e:
                 raise SchemaError(
                     f"column {col!r} does not hold valid JSON: {e.msg}", path=p, line=line, column=col,
@@ -311,13 +409,18 @@ def _read_parquet(p: Path) -> Catalogue:
 
     try:
         df = pl.read_parquet(p)
-    except Exception as e:  # polars raises several kinds for a broken file
+    except (Exception, pl.exceptions.PanicException) as e:  # polars raises several kinds (and panics) for a broken file
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise InputError(f"cannot read the Parquet file: {first}", path=p,
+        raise InputError(f"cannot read the Parquet file: {first[:200]}", path=p,
                                hint="re-export the file; it may be truncated or not Parquet") from None
     missing = [c for c in ("code", "name") if c not in df.columns]
     if missing:
         raise problems.missing_columns(p, missing, df.columns)
+    for col, dtype in df.schema.items():
+        if (dtype.is_nested() or dtype in (pl.Binary, pl.Object)) and col not in _JSON_COLUMNS:
+            raise SchemaError(f"column {col!r} holds {dtype}, not single values", path=p, column=col,
+                              expected="text or a number per cell", found=str(dtype),
+                              hint="write one value per cell (lists as text, see docs/formats.md)")
     df = df.with_columns([pl.col(c).cast(pl.String) for c in df.columns if c not in _INT_COLUMNS + ("sla_days",)])
     rows = [(i, _cell_dict(p, None, r, df.columns)) for i, r in enumerate(df.iter_rows(named=True), start=1)]
     return _finish(p, "parquet", rows, unit="row")
@@ -379,19 +482,22 @@ def write_format(path: str | Path, format: str | None = None) -> str:
 
 
 def write_catalogue(catalogue: Catalogue, path: str | Path, format: str | None = None, *,
-                    inputs: Iterable[str | Path] = ()) -> Path:
-    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic;
-    never over one of ``inputs`` or inside a published release (``io.files.check_output``)."""
+                    inputs: Iterable[str | Path | None] = ()) -> Path:
+    """Write ``catalogue`` as codekit CSV, Parquet or YAML (by suffix unless named). Atomic, deterministic.
+
+    ``inputs``: files the output must not overwrite (the catalogue's own source is always one)."""
     fmt = write_format(path, format)
-    files.check_output(path, inputs=inputs, what="output catalogue")
+    ins = [i for i in (catalogue.source if catalogue.source and Path(catalogue.source).exists() else None,
+                       *inputs) if i is not None]
+    files.check_output(path, inputs=ins)
     if fmt == "yaml":
-        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"), inputs=inputs)
+        return files.write_bytes_atomic(path, catalogue_yaml(catalogue).encode("utf-8"), inputs=ins)
     if fmt == "csv":
-        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"), inputs=inputs)
+        return files.write_bytes_atomic(path, catalogue_csv(catalogue).encode("utf-8"), inputs=ins)
     import polars as pl
 
     df = pl.DataFrame(_flat_rows(catalogue), schema=_flat_schema(catalogue), orient="row")
-    with files.atomic_path(path, inputs=inputs) as tmp:
+    with files.atomic_path(path, inputs=ins) as tmp:
         df.write_parquet(tmp, compression="zstd", statistics=False)
     return Path(path)
 
@@ -502,10 +608,10 @@ def convert_catalogue(
 ) -> dict[str, Any]:
     """Load ``source`` and write it as a codekit catalogue; return a summary dict (for ``codekit convert``)."""
     out_fmt = write_format(output, out_format)  # fail before reading a large input
-    inputs = [source, *definitions]
-    files.check_output(output, inputs=inputs, what="output catalogue")
+    definitions = tuple(definitions)
+    files.check_output(output, inputs=[source, *definitions])
     cat = load_catalogue(source, format, definitions=definitions, columns=columns)
-    write_catalogue(cat, output, out_fmt, inputs=inputs)
+    write_catalogue(cat, output, out_fmt, inputs=[source, *definitions])
     return {
         "source": str(source),
         "format": cat.format,

@@ -32,6 +32,8 @@ def read_head(path: Path, n: int = 65536) -> tuple[bytes, str]:
     try:
         text, _ = decode(data, path)
     except InputError:
+        if len(data) < n:  # the whole file was read: its decoding error is real, say it
+            raise
         text = data.decode("utf-8", errors="replace")
     return data, text
 
@@ -98,8 +100,12 @@ def utf8_file(path: Path) -> Iterator[tuple[Path, str]]:
 def csv_header(path: Path) -> list[str]:
     """The header row of a CSV file (decoded, BOM dropped, cells stripped)."""
     _, text = read_head(path)
-    for row in csv.reader(io.StringIO(text)):
-        return [c.strip() for c in row]
+    try:
+        for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")):
+            return [c.strip() for c in row]
+    except csv.Error as e:
+        raise SchemaError(f"the header is not valid CSV: {e}", path=path, line=1,
+                          hint="check the quotes on the first line, or re-export the file") from None
     return []
 
 
@@ -157,16 +163,19 @@ def check_rows(src: Path, n_columns: int, path: Path) -> None:
 
 def _physical_line(src: Path, record: int) -> int:
     """The 1-based file line where CSV record number ``record`` (header = 1) starts."""
-    with open(src, encoding="utf-8-sig", newline="") as f:
+    last = 0
+    with open(src, encoding="utf-8-sig", errors="replace", newline="") as f:
         reader = csv.reader(f)
-        last = 0
         i = 0
-        for row in reader:
-            if row:  # pyarrow skips empty lines; so does this count
-                i += 1
-                if i == record:
-                    return last + 1
-            last = reader.line_num
+        try:
+            for row in reader:
+                if row:  # pyarrow skips empty lines; so does this count
+                    i += 1
+                    if i == record:
+                        return last + 1
+                last = reader.line_num
+        except csv.Error:
+            return last + 1
     return last + 1
 
 

@@ -24,10 +24,11 @@ Rules (also in docs/formats.md):
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from codekit.errors import FormatError, InputError, SchemaError, UsageError
 from codekit.io.text import check_file
@@ -62,6 +63,18 @@ class ErrorLog:
     group_exprs: dict = field(default_factory=dict, repr=False)  # the text columns, uncast (String or Categorical)
     _cube: Any = field(default=None, repr=False)
 
+    def reading(self):
+        """A context in which a failure of polars reading the file (a corrupt page, a malformed row, an
+        unreadable file) becomes one :class:`InputError` naming the log; used around every collect."""
+        return _reading(self.source, self.format)
+
+    def as_text(self) -> "ErrorLog":
+        """The same CSV log scanned with every column as plain text (no Categorical): slower to group, but it
+        reads what the Categorical reader refuses (bytes that are not UTF-8, replaced)."""
+        if self.format != "csv":
+            return self
+        return scan_error_log(self.source, "csv", categorical=False)
+
     def select(self, *columns: str) -> "pl.LazyFrame":
         """Only these canonical columns, straight from the scan (cheaper to share between queries than ``lazy``)."""
         if self.raw is None or not self.exprs:
@@ -92,12 +105,42 @@ class ErrorLog:
 
     def collect(self) -> "pl.DataFrame":
         """All events in memory (for small logs and tests; the aggregations never need this)."""
-        return self.lazy.collect(engine="streaming")
+        try:
+            with self.reading():
+                return self.lazy.collect(engine="streaming")
+        except InputError:
+            if self.format != "csv" or not self.group_exprs:
+                raise
+            text = self.as_text()
+            with text.reading():
+                return text.lazy.collect(engine="streaming")
 
     def n_events(self) -> int:
         import polars as pl
 
-        return int(self.lazy.select(pl.len()).collect(engine="streaming").item())
+        with self.reading():
+            return int(self.lazy.select(pl.len()).collect(engine="streaming").item())
+
+
+@contextlib.contextmanager
+def _reading(source: str, fmt: str) -> Iterator[None]:
+    import polars as pl
+
+    try:
+        yield
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if len(first) > 200:
+            first = first[:197] + "..."
+        if fmt == "csv":
+            what = "the error log is not readable CSV"
+            hint = "check the quotes (one left open?) and the number of fields per row, or re-export the log"
+        elif fmt == "parquet":
+            what = "the error log's Parquet data is damaged"
+            hint = "re-export the log, or give it as CSV"
+        else:
+            what, hint = "cannot read the error log", "check the log"
+        raise InputError(f"{what} ({type(e).__name__}: {first})", path=source or None, hint=hint) from None
 
 
 def detect_log_format(path: str | Path) -> str:
@@ -111,7 +154,8 @@ def detect_log_format(path: str | Path) -> str:
         return "parquet"
     raise FormatError(
         "cannot tell the error log's format", path=p, expected="a .csv or .parquet file",
-        found=repr(p.suffix or "no suffix"), hint="name the format with --log-format csv|parquet",
+        found=repr(p.suffix or "no suffix"),
+        hint="end its name in .csv or .parquet",
     )
 
 
@@ -123,8 +167,11 @@ def _check_format(format: str) -> str:
     return f
 
 
-def scan_error_log(path: str | Path, format: str | None = None) -> ErrorLog:
-    """Open an error log lazily (CSV or Parquet); check its header and that it has at least one row."""
+def scan_error_log(path: str | Path, format: str | None = None, *, categorical: bool = True) -> ErrorLog:
+    """Open an error log lazily (CSV or Parquet); check its header and that it has at least one row.
+
+    ``categorical=False`` reads a CSV's text columns as plain strings (see :meth:`ErrorLog.as_text`).
+    """
     import polars as pl
 
     p = check_file(path)
@@ -135,7 +182,7 @@ def scan_error_log(path: str | Path, format: str | None = None) -> ErrorLog:
         # Low-cardinality text (codes, kinds, channels) is read straight into Categorical: grouping on it is
         # much cheaper than on strings. ``lazy`` casts it back to String for everyone else.
         found = _missing(p, names)
-        cats = {found[c]: pl.Categorical for c in GROUP_COLUMNS if c in found}
+        cats = {found[c]: pl.Categorical for c in GROUP_COLUMNS if c in found} if categorical else {}
         lf = pl.scan_csv(p, infer_schema=False, schema_overrides=cats, encoding="utf8-lossy",
                          truncate_ragged_lines=True)
     else:
@@ -143,12 +190,13 @@ def scan_error_log(path: str | Path, format: str | None = None) -> ErrorLog:
             names = list(pl.read_parquet_schema(p))
             lf = pl.scan_parquet(p)
             n_rows = int(lf.select(pl.len()).collect().item())
-        except Exception as e:  # polars raises several types for a broken file
+        except (Exception, pl.exceptions.PanicException) as e:  # polars raises several types (and panics)
             raise InputError(f"not a readable Parquet file ({type(e).__name__}: {str(e).splitlines()[0][:160]})",
                              path=p, hint="re-export the log, or give it as CSV") from None
         if n_rows == 0:
             raise InputError("the error log has no events", path=p, hint="export a log with at least one event")
         lf = pl.scan_parquet(p)
+        _check_parquet_types(p, names, lf)
     exprs = _canonical_exprs(lf, names, str(p))
     return ErrorLog(lf.select(list(exprs.values())), source=str(p), format=fmt, columns_found=tuple(names),
                     raw=lf, exprs=exprs, group_exprs=_group_exprs(lf, names, str(p)))
@@ -165,18 +213,44 @@ def _csv_header(p: Path) -> list[str]:
         head = head[3:]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("the error log is UTF-16 text", path=p, expected="UTF-8", hint="save the log as UTF-8")
+    from codekit.io.text import binary_kind
+
+    binary = binary_kind(head)
+    if binary is not None:
+        raise InputError(f"the error log holds {binary[0]}", path=p, expected="CSV text or a Parquet file",
+                         hint=binary[1])
     text = head.decode("utf-8", errors="replace")
     if not text.strip():
         raise InputError("the error log is empty", path=p,
                          hint="export a log with a header line and at least one event")
     lines = text.splitlines()
-    header = next(csv.reader(io.StringIO(lines[0])), [])
+    try:
+        header = next(csv.reader(io.StringIO(lines[0], newline="")), [])
+    except csv.Error as e:
+        raise SchemaError(f"the header is not valid CSV: {e}", path=p, line=1,
+                          hint="check the quotes on the first line, or re-export the log") from None
     rest = [ln for ln in lines[1:] if ln.strip()]
     if not rest and len(head) < _HEAD_BYTES:
         _missing(p, header)  # a wrong header is the more useful message
         raise InputError("the error log has no events (a header line only)", path=p,
                          hint="export a log with at least one event")
     return header
+
+
+def _check_parquet_types(p: Path, names: list[str], lf: "pl.LazyFrame") -> None:
+    """Refuse a canonical column of a type no cast can read (lists, structs, binary)."""
+    import polars as pl
+
+    found = _missing(p, names)
+    schema = lf.collect_schema()
+    for col, name in found.items():
+        dtype = schema[name]
+        if dtype.is_nested() or dtype in (pl.Binary, pl.Object):
+            raise SchemaError(
+                f"the error log's column {name!r} holds {dtype}, not single values", path=p, column=name,
+                expected="text, a number or a timestamp per event", found=str(dtype),
+                hint="write one value per cell (flatten or explode the column), see docs/formats.md",
+            )
 
 
 def _missing(p: Path | str | None, names: list[str]) -> dict[str, str]:
@@ -269,7 +343,15 @@ def convert_error_log(src: str | Path, dst: str | Path, *, format: str | None = 
     check_output(out, inputs=[src])
     log = scan_error_log(src, format=format)
     with atomic_path(out, inputs=[src]) as tmp:
-        log.lazy.sink_parquet(tmp, compression="zstd", row_group_size=1_000_000)
+        try:
+            with log.reading():
+                log.lazy.sink_parquet(tmp, compression="zstd", row_group_size=1_000_000)
+        except InputError:
+            if log.format != "csv":
+                raise
+            text = log.as_text()
+            with text.reading():
+                text.lazy.sink_parquet(tmp, compression="zstd", row_group_size=1_000_000)
         n = pl.scan_parquet(tmp).select(pl.len()).collect().item()
     return {"source": str(src), "output": str(out), "n_events": int(n),
             "bytes_in": Path(src).stat().st_size, "bytes_out": out.stat().st_size}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -174,8 +175,9 @@ def atomic_path(path: str | Path, *, make_parents: bool = True, inputs: Iterable
     """
     target = check_output(path, inputs=inputs, make_parents=make_parents)
     _make_parent(target.parent)
+    remove_stale_temporaries(target.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{_tmp_prefix()}{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as e:
         raise UsageError(f"cannot write the output: {e.strerror}", path=str(target)) from None
     os.close(fd)
@@ -256,8 +258,9 @@ def write_folder_atomic(out: str | Path, files: dict[str, bytes] | None = None, 
     nonempty = target.is_dir() and any(target.iterdir())
     parent = target.parent if str(target.parent) else Path(".")
     _make_parent(parent)
+    remove_stale_temporaries(parent)
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{target.name}-", dir=parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f"{_tmp_prefix()}{target.name}-", dir=parent))
     except OSError as e:
         raise UsageError(f"cannot write the output folder: {e.strerror}", path=str(target)) from None
     try:
@@ -314,14 +317,56 @@ def _safe_join(root: Path, rel: str) -> Path:
     return p
 
 
+def _tmp_prefix() -> str:
+    """Temporaries carry the writer's process id, so a later run can tell a dead writer's leftovers."""
+    return f"{TMP_PREFIX}{os.getpid()}-"
+
+
+_TMP_PID = re.compile(re.escape(TMP_PREFIX) + r"(\d+)-")
+#: A temporary without a process id in its name is stale after this many seconds.
+STALE_SECONDS = 3600
+
+
+def _writer_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's live process
+    return True
+
+
 def remove_stale_temporaries(folder: str | Path) -> int:
-    """Remove temporary files a killed codekit left in ``folder``; returns how many."""
+    """Remove the temporary files and folders an interrupted or killed codekit left in ``folder``.
+
+    Only leftovers of writers that are gone: a temporary whose process is still running (a parallel
+    release, say) is left alone. Called by every writer before it writes into a folder; returns how many
+    it removed.
+    """
+    import time
+
     n = 0
-    d = Path(folder)
-    if not d.is_dir():
+    d = Path(folder) if str(folder) else Path(".")
+    try:
+        if not d.is_dir():
+            return 0
+        entries = list(d.glob(f"{TMP_PREFIX}*"))
+    except OSError:
         return 0
-    for p in d.glob(f"{TMP_PREFIX}*"):
-        with contextlib.suppress(OSError):
-            _rmtree(p) if p.is_dir() else p.unlink()
+    now = time.time()
+    for p in entries:
+        m = _TMP_PID.match(p.name)
+        try:
+            if m is not None:
+                if _writer_alive(int(m.group(1))):
+                    continue
+            elif now - p.lstat().st_mtime < STALE_SECONDS:
+                continue
+            _rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
             n += 1
+        except OSError:
+            continue
     return n

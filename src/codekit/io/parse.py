@@ -102,6 +102,9 @@ def parse_json(text: str, path: Path | str) -> Any:
 
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InputError("the JSON nests too deeply to read", path=path,
+                         hint="check the file is the export you meant") from None
     except json.JSONDecodeError as e:
         raise InputError(
             f"malformed JSON at column {e.colno}: {e.msg}",

@@ -63,22 +63,29 @@ class _Loader(_BASE):  # type: ignore[misc,valid-type]
         return self.construct_document(node)
 
 
+#: Deepest nesting of mappings and sequences read (a taxonomy category needs about ten).
+MAX_DEPTH = 100
+
+
 def _refuse_aliases(root: yaml.Node) -> None:
+    """Refuse aliases and nesting deeper than :data:`MAX_DEPTH`, walking the nodes without recursion."""
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
             raise _Refused(
                 f"a YAML alias (repeating the node anchored on line {node.start_mark.line + 1}) is not allowed",
                 node.start_mark.line + 1,
             )
         seen.add(id(node))
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and depth > MAX_DEPTH:
+            raise _Refused(f"the YAML nests more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                stack.extend((v, k))
+                stack.extend(((v, depth + 1), (k, depth + 1)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
+            stack.extend((n, depth + 1) for n in reversed(node.value))
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -157,7 +164,9 @@ def parse_yaml(text: str, path: str | Path) -> Any:
         raise SchemaError(
             e.message, path=str(path), line=e.line,
             hint="aliases and merge keys are refused (this also refuses alias bombs): "
-            "write the text out in full" if "YAML" in e.message else "remove the repeated key",
+            "write the text out in full" if "YAML a" in e.message or "merge" in e.message
+            else f"a human-edited file needs at most {MAX_DEPTH} levels" if "nests" in e.message
+            else "remove the repeated key" if "duplicate" in e.message else "write the key as plain text",
         ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -168,7 +177,11 @@ def parse_yaml(text: str, path: str | Path) -> Any:
             hint="check indentation, colons and quotes on that line",
         ) from None
     except yaml.YAMLError as e:
-        raise SchemaError(f"YAML error: {e}", path=str(path)) from None
+        raise SchemaError(f"YAML error: {str(e).splitlines()[0] if str(e) else type(e).__name__}",
+                          path=str(path)) from None
+    except RecursionError:
+        raise SchemaError("the YAML nests too deeply", path=str(path),
+                          hint=f"a human-edited file needs at most {MAX_DEPTH} levels") from None
 
 
 def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_YAML_BYTES) -> Any:

@@ -16,11 +16,13 @@ Errors name the file and the line of the offending entry.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from codekit.errors import InputError, SchemaError, UsageError
+from codekit.errors import SchemaError, UsageError
 
 #: The distance threshold of agglomerative clustering when neither a threshold nor a target number of
 #: categories is given: one constant for the strategy, ``codekit.propose`` and the CLI.
@@ -137,8 +139,6 @@ def load_constraints(path: str | Path) -> Constraints:
     from codekit.io.yamlio import load_yaml_file
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"constraints file not found: {path}", path=path, hint="check the path")
     data = load_yaml_file(path)
     if data is None:
         data = {}
@@ -173,10 +173,17 @@ def load_constraints(path: str | Path) -> Constraints:
         v = data.get(key)
         if v is None:
             return None
-        try:
-            return conv(v)
-        except (TypeError, ValueError):
-            raise SchemaError(f"{key} must be a number", path=path, found=repr(v)) from None
+        line = data.line_of(key) if hasattr(data, "line_of") else None
+        ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        if conv is int:
+            if not ok or not float(v).is_integer() or v < 1:
+                raise SchemaError(f"{key} must be a whole number of 1 or more", path=path, line=line,
+                                  found=repr(v), hint=f"write {key}: 12, for example")
+            return int(v)
+        if not ok or not 0 <= v <= 1:
+            raise SchemaError(f"{key} must be a number from 0 to 1", path=path, line=line, found=repr(v),
+                              hint=f"write {key}: 0.7, for example")
+        return float(v)
 
     return Constraints(
         must_link=groups("must_link", False),

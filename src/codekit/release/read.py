@@ -55,6 +55,12 @@ def is_release_dir(path: str | Path) -> bool:
 def _json(path: Path) -> Any:
     try:
         return json.loads(path.read_bytes().decode("utf-8"))
+    except RecursionError:
+        raise CorruptRelease("not a codekit release file: the JSON nests too deeply", path=path,
+                             hint="the release is damaged: restore it from the published artifact") from None
+    except OSError as e:
+        raise CorruptRelease(f"cannot read the file: {e.strerror}", path=path,
+                             hint="check the release folder's permissions") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         line = getattr(e, "lineno", None)
         raise CorruptRelease(f"not valid JSON ({e.__class__.__name__}: {getattr(e, 'msg', e)})", path=path, line=line,

@@ -236,8 +236,9 @@ def write_routing_table(df, out: str | Path, format: str | None = None) -> Path:
     if fmt not in ("csv", "parquet"):
         raise UsageError("unknown output format for the routing table", path=str(out),
                          expected="a .csv or .parquet file", found=repr(out.suffix or fmt))
-    if not out.parent.is_dir():
-        raise UsageError("the output folder does not exist", path=str(out.parent), hint="create it first")
+    from codekit.io.files import check_output
+
+    check_output(out, what="routing table", make_parents=False)
     import io
 
     buf = io.BytesIO()
