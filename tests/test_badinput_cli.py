@@ -550,8 +550,12 @@ def assert_one_error_line(r, expect: str, code: int, exact: bool = False) -> str
 def test_bad_input(case: Case, tmp_path: Path, monkeypatch) -> None:
     t = tmp_path / "w"
     t.mkdir()
+    # the bundled example project's inputs (the sample city), from a folder above: commands given no
+    # --catalogue read it, as they do in this repository; the snapshot of t does not include it
+    (tmp_path / "codekit.toml").write_text('[inputs]\ncatalogue = "sample:311"\n', encoding="utf-8")
     argv = _prepare(case, t)
     monkeypatch.chdir(t)
+    monkeypatch.delenv("CODEKIT_PROJECT", raising=False)
     before = _snapshot(t)
     r = run_cli(*argv)
     line = assert_one_error_line(r, case.expect.format(t=t), case.code, case.exact)
