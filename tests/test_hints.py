@@ -21,7 +21,6 @@ SPAN = re.compile(r"`codekit ([a-z][a-z-]*)([^`]*)`")
 FOREIGN = {"--no-deps"}
 #: (module, option) -> why no command that imports the module can show it with a missing option.
 NOT_REACHED: dict[tuple[str, str], str] = {
-    ("codekit.io.errorlog", "--log-format"): "raised by convert_error_log only (codekit convert-log has it)",
     ("codekit.release.build", "--built-at"): "raised for the built_at argument only codekit release passes",
     ("codekit.release.build", "--version"): "raised for the version argument only codekit release passes",
     ("codekit.release.build", "--pre-release"): "LintRefused, raised by build_release only (codekit release)",
@@ -38,6 +37,8 @@ NOT_REACHED: dict[tuple[str, str], str] = {
     ("codekit.cli._project", "--catalogue"): "the missing-catalogue hint names --catalogue only when the command "
                                               "passes how=CATALOGUE_FLAG, i.e. has the option",
     ("codekit.project", "--errors"): "in init_project, which only codekit init (it has --errors) calls",
+    ("codekit.io.text", "--format"): "the Parquet-named-otherwise hint, raised reading a catalogue (commands with --format)",
+    ("codekit.sample", "--seed"): "raised for the seed argument only codekit sample and --sample commands pass",
     ("codekit.io.errorlog", "--force"): "in convert_error_log, which only codekit convert-log (it has --force) calls",
     ("codekit.sample", "--force"): "in write_sample/write_next_inventory, which only codekit sample (--force) calls",
     ("codekit.release.render", "--division"): "the approve command line a division's diff page prints, in codekit diff's output",

@@ -140,7 +140,9 @@ def run(app, argv: list[str]) -> int:
 
 
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
-_GLOBAL_OPTIONS = {"--help", "--debug", "--version"}
+_GLOBAL_OPTIONS = {"--help", "--debug", "--version", "--project"}
+#: `codekit COMMAND ...` quoted in a hint (in backticks, or up to the end of the clause)
+_COMMAND_SPAN = re.compile(r"`codekit [^`]*`|codekit [a-z][a-z-]* [^,;`]*")
 
 
 def _all_options(root) -> set[str]:
@@ -161,6 +163,8 @@ def error_text(e: CodekitError, root=None, argv: list[str] = ()) -> str:
     foreign = _all_options(root) - have
 
     def fits(clause: str) -> bool:
+        # a `codekit OTHER --option` span names another command's option on purpose: not this command's
+        clause = _COMMAND_SPAN.sub("", clause)
         return not any(o in foreign for o in _OPTION.findall(clause))
 
     if fits(e.hint):
