@@ -219,3 +219,23 @@ def test_preview_search_and_dependent_questions(page, sample_preview):
     assert page.locator(_tid(f"question-{dep_q.key}")).is_visible()
     assert page.locator(_tid("result")).get_attribute("data-state") in ("incomplete", "code", "referral")
     assert page.blocked == [] and page.errors == []
+
+
+def test_preview_search_ranks_with_the_release_index(page, sample_preview):
+    """Issue 14: "pothole", "potholes", "pot hole" and "big hole in the road" find the sample city's pothole
+    category in the real page, ranked the way codekit.release.search ranks them in Python."""
+    import json as _json
+
+    from codekit.release.search import rank
+
+    out, tax, _ = sample_preview
+    page.goto(out.as_uri())
+    text = out.read_text(encoding="utf-8")
+    data = _json.loads(text.split('id="preview-data">', 1)[1].split("</script>", 1)[0])
+    labels = {c["id"]: c["label"] for c in data["categories"]}
+    for query in ("pothole", "potholes", "pot hole", "big hole in the road"):
+        page.locator(_tid("search")).fill(query)
+        assert page.locator(_tid("category-pothole")).is_visible(), query
+        shown = page.locator('#categories button').evaluate_all("bs => bs.map(b => b.dataset.category)")
+        assert shown == [cid for cid, _ in rank(data["search"], query, labels)], query
+    assert page.blocked == [] and page.errors == []

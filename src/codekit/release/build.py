@@ -143,6 +143,7 @@ def check_version(version: str, *, draft: bool = False) -> str:
 def render_files(doc: m.CatalogueRelease, changelog_text: str) -> dict[str, bytes]:
     """Relative path -> bytes of every file of the release except the manifest."""
     from codekit.release import open311, tables
+    from codekit.release.search import search_index
     from codekit.release.skos import skos_turtle
 
     dumped = doc.model_dump(mode="json")
@@ -154,6 +155,7 @@ def render_files(doc: m.CatalogueRelease, changelog_text: str) -> dict[str, byte
         "routing.parquet": tables.routing_parquet(doc.routing),
         "status.json": m.pretty_json(tables.status(doc)),
         "skos.ttl": skos_turtle(doc),
+        "search.json": m.pretty_json(search_index(dumped)),
         "CHANGELOG.md": changelog_text.encode("utf-8"),
     }
     files.update(open311.files(doc))

@@ -40,7 +40,10 @@ def load_preview_data(source: str | Path, catalogue: Any = None) -> dict[str, An
 
 
 def preview_data(doc: dict[str, Any], *, source: str = "") -> dict[str, Any]:
-    """Reduce a release document (plain JSON data) to what the page needs."""
+    """Reduce a release document (plain JSON data) to what the page needs, with the release's search index
+    (``codekit.release.search``: the same ``search.json`` the release ships)."""
+    from codekit.release.search import search_index
+
     cats = doc.get("categories") or []
     if not cats:
         raise UsageError("the release has no categories", path=source or None,
@@ -105,6 +108,7 @@ def preview_data(doc: dict[str, Any], *, source: str = "") -> dict[str, Any]:
         "groups": groups,
         "categories": categories,
         "codes": codes,
+        "search": search_index(doc),
     }
 
 

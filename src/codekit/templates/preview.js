@@ -28,6 +28,51 @@ function matchesQuery(c, query){
   for (var i=0;i<words.length;i++) if (hay.indexOf(words[i]) < 0) return false;
   return true;
 }
+/* The release's search index (codekit.release.search, search.json): the same folding, stemming, joined pairs,
+   weights and matching as the Python side, so a query ranks the same categories in both. */
+var STOP = {};
+"a an the in on at of to for from by with and or is are was be been it its this that there theres i im me my we our you your they their he she his her near outside inside into out up down over under just very so some any".split(" ").forEach(function(w){ STOP[w] = true; });
+function fold(s){ return String(s||"").normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(); }
+function stem(w){
+  if (w.length > 4 && /ies$/.test(w)) return w.slice(0, -3) + "y";
+  if (w.length > 4 && /([sxz]|ch|sh)es$/.test(w)) return w.slice(0, -2);
+  if (w.length > 3 && /s$/.test(w) && !/(ss|us|is)$/.test(w)) return w.slice(0, -1);
+  return w;
+}
+function terms(text){
+  var words = (fold(text).match(/[\p{L}\p{N}]+/gu) || []).filter(function(w){ return !STOP[w]; });
+  var out = words.map(stem);
+  for (var i = 0; i + 1 < words.length; i++) if (words[i].length + words[i+1].length >= 6) out.push(stem(words[i] + words[i+1]));
+  return out;
+}
+function oneEdit(a, b){
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  if (a.length > b.length) { var t = a; a = b; b = t; }
+  var i = 0; while (i < a.length && a[i] === b[i]) i++;
+  return a.length === b.length ? a.slice(i + 1) === b.slice(i + 1) : a.slice(i) === b.slice(i + 1);
+}
+function match(q, t){
+  if (q === t) return 1.0;
+  if (q.length >= 4 && t.length >= 4 && (t.indexOf(q) === 0 || q.indexOf(t) === 0)) return 0.7;
+  if (q.length >= 5 && oneEdit(q, t)) return 0.6;
+  return 0;
+}
+function searchRank(query){
+  var S = D.search, qs = [], seen = {};
+  terms(query).forEach(function(q){ if (!seen[q]) { seen[q] = true; qs.push(q); } });
+  var scores = {};
+  Object.keys(S.categories).forEach(function(id){
+    var w = S.categories[id], total = 0;
+    qs.forEach(function(q){
+      var best = 0;
+      for (var t in w) { if (!Object.prototype.hasOwnProperty.call(w, t)) continue;
+        var m = match(q, t); if (m) best = Math.max(best, m * w[t] * Math.log(1 + S.n / S.df[t])); }
+      total += best;
+    });
+    if (total > 0) scores[id] = total;
+  });
+  return scores;
+}
 function renderGroups(){
   var box = byId("groups"); clear(box);
   D.groups.forEach(function(g, i){
@@ -39,10 +84,17 @@ function renderGroups(){
 }
 function renderCategories(){
   var box = byId("categories"); clear(box);
-  var list = D.categories.filter(function(c){
-    if (state.query) return matchesQuery(c, state.query);
-    return state.group !== null && c.groups.indexOf(state.group) >= 0;
-  });
+  var list;
+  if (state.query && D.search) {
+    var scores = searchRank(state.query);
+    list = D.categories.filter(function(c){ return scores[c.id] > 0; });
+    list.sort(function(a, b){ return (scores[b.id] - scores[a.id]) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0); });
+  } else {
+    list = D.categories.filter(function(c){
+      if (state.query) return matchesQuery(c, state.query);
+      return state.group !== null && c.groups.indexOf(state.group) >= 0;
+    });
+  }
   byId("categories-heading").textContent = state.query ? ("Matches for \u201c" + state.query + "\u201d") : (state.group === null ? "Pick a group" : state.group);
   list.forEach(function(c){
     var b = el("button", {"type":"button","data-testid":"category-"+c.id,"data-category":c.id}, c.label);
