@@ -48,7 +48,7 @@ def built(tmp_path_factory) -> Path:
 def test_first_release_is_1_0_0_with_every_file(built):
     names = set(tree_bytes(built))
     assert names == {
-        "CHANGELOG.md", "catalogue.json", "manifest.json", "routing.csv", "routing.parquet", "skos.ttl",
+        "CHANGELOG.md", "catalogue.json", "manifest.json", "routing.csv", "routing.parquet", "search.json", "skos.ttl",
         "status.json", "open311/services.json", "open311/services.xml",
         *(f"open311/services/{c}.{x}" for c in ("litter", "pothole", "tree") for x in ("json", "xml")),
     }
