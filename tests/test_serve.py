@@ -222,3 +222,26 @@ def test_help_of_serve_and_suggest_imports_no_server_or_model_code():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_served_open311_documents_are_valid_against_the_open311_schemas(client, schema_dir, tmp_path):
+    """The service list and every service definition, as served over HTTP (JSON and XML), validate against the
+    Open311 project's JSON Schemas in ../shared, with the release's own check (skips without them)."""
+    from codekit.release.open311 import check_against_schemas
+
+    got = tmp_path / "served"
+    (got / "open311" / "services").mkdir(parents=True)
+    for ext in ("json", "xml"):
+        r = client.get(f"/open311/v2/services.{ext}")
+        assert r.status_code == 200
+        (got / "open311" / f"services.{ext}").write_bytes(r.content)
+    n = 0
+    for s in json.loads((got / "open311" / "services.json").read_text(encoding="utf-8")):
+        if s.get("metadata") in (True, "true"):
+            for ext in ("json", "xml"):
+                d = client.get(f"/open311/v2/services/{s['service_code']}.{ext}")
+                assert d.status_code == 200
+                (got / "open311" / "services" / f"{s['service_code']}.{ext}").write_bytes(d.content)
+            n += 1
+    assert n >= 1
+    assert check_against_schemas(got, schema_dir) == []
