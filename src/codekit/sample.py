@@ -678,7 +678,6 @@ def next_inventory(seed: int = DEFAULT_SEED) -> Catalogue:
     for i, (name, section, desc) in enumerate(_NEXT_CODES, start=1):
         out.append(ServiceCode(code=f"CR-{i:04d}", name=name, division=_NEXT_DIVISION, section=section,
                                description=desc, volume=100 * (len(_NEXT_CODES) - i + 1), sla_days=10.0, ctl_level=1))
-    by_name = {c.name: c for c in active}
     for code, name, like in (("TS-9001", "Pothole in a Bike Lane Crossing", "TS-0106"),
                              ("UF-9001", "Tree Branch Hanging Over Sidewalk", None)):
         base = cat.get(like) if like else None
@@ -688,7 +687,6 @@ def next_inventory(seed: int = DEFAULT_SEED) -> Catalogue:
         out.append(ServiceCode(code=code, name=name, division=division, section=section, fields=fields,
                                volume=500, sla_days=base.sla_days if base else 10.0,
                                ctl_level=base.ctl_level if base else 2))
-    del by_name
     return Catalogue(sorted(out, key=lambda c: c.code), source=f"sample city next inventory (seed {seed})",
                      format=cat.format)
 

@@ -114,13 +114,18 @@ def _scalar(v: Any) -> str:
     return text[:-4].rstrip() if text.endswith("\n...") else text.removesuffix("...").strip()
 
 
-def _route_lines(route_dict: dict, item_col: int) -> list[str]:
+def _item_lines(key: str, item: dict, item_col: int) -> list[str]:
+    """The lines of ``item`` written in the house style as one entry of the list ``key``, its ``- `` at
+    column ``item_col``."""
     from codekit.io.yamlio import dump_yaml
 
-    text = dump_yaml({"routes": [route_dict]})
-    body = text.splitlines(True)[1:]
+    body = dump_yaml({key: [item]}).splitlines(True)[1:]
     shift = item_col - _indent(body[0])
     return [(" " * shift + ln) if shift > 0 else ln[-shift:] if shift < 0 else ln for ln in body]
+
+
+def _route_lines(route_dict: dict, item_col: int) -> list[str]:
+    return _item_lines("routes", route_dict, item_col)
 
 
 class _File:
@@ -244,8 +249,6 @@ class _File:
         self.text = self.text.replace("when: __WHEN__", "when: " + flow, 1)
 
     def append_question(self, qdict: dict) -> None:
-        from codekit.io.yamlio import dump_yaml
-
         doc = self.doc
         if not doc.get("questions"):
             self.insert_question_before_routes(qdict)
@@ -254,11 +257,7 @@ class _File:
         qs = doc["questions"]
         last = qs.line_of(len(qs) - 1) - 1
         end = _block_end(lines, last)
-        text = dump_yaml({"questions": [qdict]})
-        body = text.splitlines(True)[1:]
-        shift = _indent(lines[last]) - _indent(body[0])
-        body = [(" " * shift + ln) if shift > 0 else ln[-shift:] if shift < 0 else ln for ln in body]
-        self._set(lines[:end] + body + lines[end:])
+        self._set(lines[:end] + _item_lines("questions", qdict, _indent(lines[last])) + lines[end:])
 
     def replace_route(self, index: int, route_dict: dict) -> None:
         lines = self.lines()
@@ -385,8 +384,6 @@ def plan_apply(diff, taxonomy, old: Catalogue, new: Catalogue, *, threshold: flo
         return files[p]
 
     routed = {r.code: cat for cat in taxonomy.categories for r in cat.routes if r.code}
-    kinds = {c.kind: c for c in diff.changes}
-    del kinds
     tombstones: list[dict[str, str]] = []
 
     # 1. replaced codes: the routes follow the new code
@@ -568,7 +565,7 @@ def _complete_routes(f: "_File", codes: set[str], new: Catalogue, new_values: di
 
     note = f"not asked yet: added by codekit sync on {date}; review"
     changed = True
-    while changed:  # one route at a time: each edit moves the lines of the next
+    while changed:  # one route at a time; a route done has every field accounted for, so the loop ends
         changed = False
         cat = category_from_data(f.doc, f.path)
         root = _root_question(cat)
@@ -612,12 +609,8 @@ def _complete_routes(f: "_File", codes: set[str], new: Catalogue, new_values: di
                 new_route = _replace(r, fields=tuple((k, fills[k]) for k in [*dict(r.fields), *[
                     k for k in fills if k not in dict(r.fields)]]), dropped=tuple(dropped.items()))
                 f.replace_route(i, route_to_dict(new_route))
-                codes = codes - {r.code} if False else codes
-                changed = True
+                changed = True  # re-read the file: the edit moved the lines of the routes after it
                 break
-        if changed:
-            codes = set(codes)
-            # a route done is not done again: its fields are now all accounted for, so the loop ends
 
 
 def _flow(**kw):

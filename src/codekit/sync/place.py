@@ -64,15 +64,11 @@ def _matrix(texts: Sequence[str], **kw):
 
 
 def _semantic(texts: list[str]):
-    try:
-        from codekit.propose.semantic import embed
-    except ImportError:  # pragma: no cover - numpy-only module, always importable
-        return None
-    try:
-        E = embed(texts)
-    except Exception:  # noqa: BLE001 - a model codekit cannot run is no signal here, not an error
-        return None
-    return E
+    """The sentence-model embeddings of ``texts``, or None when the model is not installed (as in propose; a
+    model codekit cannot run is one clear error there and here)."""
+    from codekit.propose.semantic import embed
+
+    return embed(texts)
 
 
 def place(new: Sequence[ServiceCode], targets: Sequence[Target], *, semantic: bool = True,
@@ -159,8 +155,6 @@ def place(new: Sequence[ServiceCode], targets: Sequence[Target], *, semantic: bo
 
 def nearest_name(new: Sequence[ServiceCode], targets: Sequence[Target]) -> list[Placement]:
     """Baseline: the category of the member whose name is most similar (TF-IDF words, cosine)."""
-    import numpy as np
-
     members = [(t.id, m) for t in targets for m in t.members]
     if not new or not members:
         return [Placement(c.code, [], 0.0) for c in new]
@@ -175,7 +169,6 @@ def nearest_name(new: Sequence[ServiceCode], targets: Sequence[Target]) -> list[
             best[tid] = max(best.get(tid, 0.0), float(v))
         ranking = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         out.append(Placement(c.code, ranking, 1.0 if ranking and ranking[0][1] > 0 else 0.0))
-    del np
     return out
 
 
