@@ -249,3 +249,44 @@ def test_cp1252_batch_file_is_read(tmp_path, labels):
     r = run_cli("suggest", "--batch", texts, "--catalogue", labels, "--semantic", "off", "--json")
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["predictions"][0]["top"][0]["code"] == "R1"
+
+
+PRIOR = (
+    "code,name,division,volume\n"
+    "T1,Bike Lane Pothole,Transportation,321\n"
+    "T2,Road - Pot hole,Transportation,31815\n"
+    "T3,Pothole on Expressway,Transportation,836\n"
+    "T4,Graffiti,Standards,5000\n"
+)
+
+
+def test_volume_prior_puts_the_commoner_of_equal_matches_first(tmp_path):
+    """Of codes that match a text about equally, the one residents report most ranks first; a volume never
+    beats a clear match (graffiti, the second most reported code, never wins "pothole")."""
+    from codekit.io.catalogue import load_catalogue
+    from codekit.suggest import candidates_from_catalogue
+
+    p = tmp_path / "c.csv"
+    p.write_text(PRIOR)
+    cands = candidates_from_catalogue(load_catalogue(p))
+    assert [c.volume for c in cands] == [321, 31815, 836, 5000]
+    top = [s["category"] for s in _rank(cands, "pothole")]
+    assert top[0] == "T2" and top[-1] == "T4"
+    assert [s["category"] for s in _rank(cands, "pothole", prior_power=0)][0] != "T2"  # what it was without
+    assert _rank(cands, "pothole")[0]["why"]["label"] == ["pothole"]  # "pot hole" joined
+    assert _rank(cands, "graffiti on my fence")[0]["category"] == "T4"
+    no_volumes = [c.__class__(**{**c.__dict__, "volume": None}) for c in cands]
+    assert _rank(no_volumes, "pothole") == _rank(cands, "pothole", prior_power=0)
+
+
+def test_taxonomy_categories_carry_their_codes_volumes():
+    from codekit.sample import sample_catalogue
+    from codekit.suggest import candidates_from_document, load_candidates, release_document
+
+    vols = {c.code: c.volume for c in sample_catalogue(seed=311).codes}
+    cands, _, _ = load_candidates(taxonomy=Path(__file__).parents[1] / "taxonomy", catalogue="sample:311")
+    assert len(cands) > 20
+    for c in cands:  # its routed codes' volumes (and those of codes merged into them)
+        assert c.volume is not None and c.volume >= sum(vols[m] for m in c.codes) > 0
+    # a release leaves counts out: its categories carry none
+    assert all(c.volume is None for c in candidates_from_document(release_document(RELEASE)))

@@ -55,6 +55,7 @@ class Candidate:
     answer_text: tuple[str, ...] = ()  # labels of its answers
     codes: tuple[str, ...] = ()  # every code it reaches, in route order
     routes: tuple[RouteOption, ...] = field(default=(), compare=False)
+    volume: int | None = None  # requests a year of the codes it reaches, when the catalogue counts them
 
     def views(self) -> dict[str, str]:
         """The candidate's text, field by field (what the zero-shot scorers read)."""
@@ -67,8 +68,9 @@ class Candidate:
         }
 
 
-def candidates_from_document(doc: dict[str, Any]) -> list[Candidate]:
-    """One candidate per public category of a release document (plain JSON data)."""
+def candidates_from_document(doc: dict[str, Any], volumes: dict[str, int] | None = None) -> list[Candidate]:
+    """One candidate per public category of a release document (plain JSON data). ``volumes`` (code ->
+    requests, from the catalogue: a release leaves counts out) gives each category the volume of its codes."""
     codes = {c["code"]: c for c in doc.get("codes") or []}
     out: list[Candidate] = []
     for c in doc.get("categories") or []:
@@ -98,12 +100,13 @@ def candidates_from_document(doc: dict[str, Any]) -> list[Candidate]:
             info = codes.get(code) or {}
             member_text.extend(t for t in (info.get("name"), " ".join(info.get("keywords") or ()),
                                            info.get("description")) if t)
+        known = [volumes[m] for m in member_codes if volumes and volumes.get(m) is not None]
         out.append(Candidate(
             id=str(c["id"]), label=str(c.get("label") or c["id"]), synonyms=tuple(c.get("synonyms") or ()),
             description=str(c.get("description") or ""), member_text=tuple(member_text),
             answer_text=tuple(dict.fromkeys(answers)), codes=tuple(m for m in member_codes
                                                                    if any(r.code == m for r in routes)),
-            routes=tuple(routes),
+            routes=tuple(routes), volume=sum(known) if known else None,
         ))
     return out
 
@@ -117,7 +120,7 @@ def candidates_from_catalogue(catalogue: Any) -> list[Candidate]:
         route = RouteOption((), "", c.code, c.name, c.division, c.section, None)
         out.append(Candidate(
             id=c.code, label=c.name or c.code, synonyms=tuple(c.keywords), description=c.description or "",
-            member_text=tuple(t for t in (c.group,) if t), codes=(c.code,), routes=(route,),
+            member_text=tuple(t for t in (c.group,) if t), codes=(c.code,), routes=(route,), volume=c.volume,
         ))
     return out
 
@@ -146,8 +149,11 @@ def load_candidates(*, release: Any = None, taxonomy: Any = None, catalogue: Any
         p = Path(taxonomy)
         if not p.is_dir():
             raise InputError("no such taxonomy folder", path=str(p), hint="give a folder of category YAML files")
-        _name, doc = load_side(p, catalogue)
-        return _nonempty(candidates_from_document(doc.model_dump(mode="json")), taxonomy), "categories", str(p)
+        cat = _catalogue(catalogue, format)
+        _name, doc = load_side(p, cat)
+        vols = {c.code: c.volume for c in cat.codes if c.volume is not None}
+        return (_nonempty(candidates_from_document(doc.model_dump(mode="json"), vols or None), taxonomy),
+                "categories", str(p))
     if catalogue is not None:
         from codekit.io.catalogue import load_catalogue
         from codekit.model import Catalogue
@@ -157,6 +163,18 @@ def load_candidates(*, release: Any = None, taxonomy: Any = None, catalogue: Any
         return _nonempty(candidates_from_catalogue(cat), name), "codes", name
     raise UsageError("nothing to rank", expected="--release DIR, --taxonomy DIR or --catalogue FILE",
                      hint="name the release, taxonomy or catalogue whose categories suggest ranks")
+
+
+def _catalogue(catalogue: Any, format: str | None):
+    """The catalogue a taxonomy is read over: a Catalogue, a file (read with ``format``), sample:SEED or None."""
+    from codekit.model import Catalogue
+    from codekit.validate import resolve_catalogue
+
+    if catalogue is None or isinstance(catalogue, Catalogue) or str(catalogue).startswith("sample:"):
+        return resolve_catalogue(catalogue)
+    from codekit.io.catalogue import load_catalogue
+
+    return load_catalogue(catalogue, format=format)
 
 
 def release_document(path: Any) -> dict[str, Any]:

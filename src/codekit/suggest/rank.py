@@ -45,6 +45,11 @@ DEFAULT_THRESHOLD = 0.4
 SELF_TRAIN_WEIGHT = 0.5
 #: Scale of the zero-shot softmax over summed standard scores.
 ZERO_SHOT_SCALE = 1.6
+#: The prior: the zero-shot probability is multiplied by (requests a year + 1) ** PRIOR_POWER when the
+#: catalogue counts its codes' requests, so that of two equally good matches the one residents report more
+#: often ranks first ("pothole": the road's pothole code before the bike lane's). Measured in
+#: analyses/score_suggest.py (the training folds' counts stand for the volumes).
+PRIOR_POWER = 0.5
 
 _STOP = NAME_STOP_WORDS | FILLER | frozenset(
     "i my me we our you your there here has have had was were been being am do does did can could would "
@@ -108,8 +113,9 @@ class Suggester:
     def __init__(self, *, semantic: str = "auto", zero_shot_weights: dict[str, float] | None = None,
                  supervised_weights: dict[str, float] | None = None, threshold: float = DEFAULT_THRESHOLD,
                  self_train: bool = True, self_train_keep: float = 0.7, alpha: float = 1e-5,
-                 calibrate: bool = True, random_state: int = 0) -> None:
+                 calibrate: bool = True, prior_power: float = PRIOR_POWER, random_state: int = 0) -> None:
         self.semantic = semantic
+        self.prior_power = prior_power
         self.zero_shot_weights = zero_shot_weights
         self.supervised_weights = supervised_weights
         self.threshold = threshold
@@ -138,6 +144,7 @@ class Suggester:
         self.char_vec_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                                          preprocessor=_lower).fit(docs)
         self.char_docs_ = self.char_vec_.transform(docs)
+        self.log_prior_ = _log_prior([c.volume for c in self.candidates_], self.prior_power / ZERO_SHOT_SCALE)
         self.prototypes_ = None
         self.semantic_model_ = ""
         if self.semantic != "off":
@@ -259,6 +266,8 @@ class Suggester:
         total = np.zeros((len(texts), len(self.candidates_)))
         for name, m in sig.items():
             total += w.get(name, 0.0) * _zscore(m)
+        if self.log_prior_ is not None:
+            total += self.log_prior_
         return total
 
     def predict_proba(self, texts: Sequence[str]):
@@ -333,8 +342,8 @@ class Suggester:
         for field, value in (("label", c.label), ("synonyms", c.synonyms), ("description", c.description),
                              ("members", c.member_text), ("answers", c.answer_text)):
             parts = [value] if isinstance(value, str) else list(value)
-            hits = sorted({p for p in parts if p and toks & token_set(p)}) if field in ("synonyms", "answers") \
-                else sorted(toks & token_set(" ; ".join(parts)))
+            hits = sorted({p for p in parts if p and toks & token_set(p, True)}) if field in ("synonyms", "answers") \
+                else sorted(set().union(*(toks & token_set(p, True) for p in parts if p)))
             if hits:
                 why[field] = hits[:8]
         if self.word_clf_ is not None and self.example_labels_ is not None:
@@ -347,6 +356,19 @@ class Suggester:
                 if best:
                     why["examples"] = [{"row": r + 1, "text": _short(self.examples_[r])} for r in best]
         return why
+
+
+def _log_prior(volumes: Sequence[int | None], power: float):
+    """``power * log(volume + 1)`` per candidate (centred), or None when fewer than two candidates carry a
+    volume or the power is 0. A candidate without a volume gets the median of the others'."""
+    import numpy as np
+
+    known = [v for v in volumes if v is not None]
+    if power == 0 or len(known) < 2:
+        return None
+    mid = float(np.median(known))
+    lv = np.log1p(np.array([mid if v is None else v for v in volumes], dtype=float))
+    return power * (lv - lv.mean())
 
 
 def _power(p, a: float):
