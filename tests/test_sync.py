@@ -180,6 +180,13 @@ def test_sync_without_old_outside_a_project_is_a_clear_error(world, monkeypatch)
                         "(codekit init), whose catalogue it is\n")
 
 
+def test_a_missing_new_inventory_is_named_before_the_missing_old(world, monkeypatch):
+    tmp, tax = world
+    monkeypatch.chdir(tmp)
+    r = run_cli("sync", "nope.csv", "-t", tax)
+    assert (r.exit_code, r.stderr) == (2, "Error: nope.csv: no such file. Give the new code inventory (a catalogue file)\n")
+
+
 def test_sync_in_a_project_reads_and_then_records_the_inventory(world, monkeypatch):
     tmp, tax = world
     monkeypatch.chdir(tmp)

@@ -38,6 +38,10 @@ def sync(
     from codekit.cli._project import current_project, taxonomy_folder
 
     project = current_project()
+    if not new.exists():  # the argument first: its error is the one to fix first
+        from codekit.errors import InputError
+
+        raise InputError("no such file", path=str(new), hint="give the new code inventory (a catalogue file)")
     old_spec = old
     if old is None and project is not None and project.catalogue is not None:
         old_spec, old_format = project.catalogue, old_format or project.format
