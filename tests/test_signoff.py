@@ -262,6 +262,15 @@ def test_no_project_file(tmp_path, monkeypatch):
                         "--project FILE\n")
 
 
+def test_a_project_file_without_divisions_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "codekit.toml").write_text('[inputs]\ncatalogue = "sample:311"\n')
+    r = run_cli("owners")
+    assert (r.exit_code, r.stderr) == (2, f"Error: {tmp_path / 'codekit.toml'}: the project file names no division's "
+                                          "reviewers. Add "
+                                          '[divisions."Division name"] reviewers = ["Name <email>"] for each division\n')
+
+
 def test_bad_policy(tmp_path):
     repo = Repo(tmp_path, PROJECT.replace('require = ["major", "minor"]', 'require = ["huge"]'))
     r = repo.release()

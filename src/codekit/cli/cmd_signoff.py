@@ -20,8 +20,14 @@ from codekit.cli._project import PROJECT_FILE, PROJECT_OPTION, project_signoff
 def _need_signoff(project: Optional[Path]):
     from codekit.errors import UsageError
 
+    from codekit.cli._project import read_signoff_tables
+
     s = project_signoff(project)
     if s is None:
+        found = read_signoff_tables(project)
+        if found is not None:  # a project file, without the tables
+            raise UsageError("the project file names no division's reviewers", path=str(found[0]),
+                             hint='add [divisions."Division name"] reviewers = ["Name <email>"] for each division')
         raise UsageError(f"no project file names the divisions' reviewers ({PROJECT_FILE} in this folder or above)",
                          hint=f'create {PROJECT_FILE} with [divisions."Division name"] reviewers = ["Name <email>"], '
                               "or pass --project FILE")
