@@ -261,6 +261,11 @@ def test_split_refusals(proj: Path):
 # --------------------------------------------------------------------------------- relabel etc.
 
 
+def test_relabel_refuses_a_control_character(proj: Path):
+    refused(proj, "relabel", "roads", "Pothole\x01", expect="label holds a control character (\\x01); nothing written",
+            catalogue=False)
+
+
 def test_relabel_category_question_answer_one_line_each(proj: Path):
     path = proj / "taxonomy/roads.yaml"
     old = path.read_text()

@@ -131,6 +131,16 @@ def test_unknown_key_names_file_and_line(tmp_path):
                    "datatype, values, required, ask_when")
 
 
+def test_control_character_in_a_label_is_refused_with_its_line(tmp_path):
+    text = TREE.replace("label: Damaged or fallen tree", 'label: "Damaged\\x01 tree"')
+    err = _error(tmp_path, tree=text)
+    path = tmp_path / "taxonomy" / "tree.yaml"
+    assert err == (f"Error: {path}, line {line_of(text, 'Damaged')}: label holds a control character (\\x01). Remove "
+                   "the character: residents read this text, and XML cannot hold it")
+    nested = TREE.replace("prompt: Where is the tree?", 'prompt: "Where\\x1b[31m is the tree?"')
+    assert "questions[0].prompt holds a control character (\\x1b)" in _error(tmp_path, tree=nested)
+
+
 def test_duplicate_key(tmp_path):
     text = TREE.replace("label: Damaged or fallen tree\n", "label: Damaged or fallen tree\nlabel: Again\n")
     err = _error(tmp_path, tree=text)

@@ -186,6 +186,7 @@ def category_from_data(doc: Any, path: str | Path = "<memory>") -> PublicCategor
             hint="this codekit reads format 1; upgrade codekit or convert the file",
         )
     _schema_errors(doc, path)
+    _refuse_control_characters(doc, path)
     questions = [_question(q) for q in doc.get("questions") or ()]
     routes = [_route(r) for r in doc["routes"]]
     cat = PublicCategory(
@@ -199,6 +200,33 @@ def category_from_data(doc: Any, path: str | Path = "<memory>") -> PublicCategor
     )
     _check_references(cat, doc, path)
     return cat
+
+
+def _refuse_control_characters(doc: _Map, path: str) -> None:
+    """Refuse a control character anywhere in a category's text (with its line): residents read these words,
+    and Open311 XML, SKOS and terminals cannot hold them. Tabs and line breaks stay allowed in free text."""
+    from codekit.io.catalogue import _CONTROL, _CONTROL_IN_ID
+
+    def walk(node: Any, where: str, line: int) -> None:
+        if isinstance(node, _Map):
+            for k, v in node.items():
+                ln = node.line_of(k)
+                check(str(k), _CONTROL_IN_ID, f"{where}.{k}" if where else str(k), ln)
+                walk(v, f"{where}.{k}" if where else str(k), ln)
+        elif isinstance(node, _Seq):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]", node.line_of(i))
+        elif isinstance(node, str):
+            free = where.rsplit(".", 1)[-1] in ("description", "notes", "reason", "message", "prompt")
+            check(node, _CONTROL if free else _CONTROL_IN_ID, where, line)
+
+    def check(text: str, rx: Any, where: str, line: int) -> None:
+        m = rx.search(text)
+        if m is not None:
+            raise SchemaError(f"{where} holds a control character ({ascii(m.group())[1:-1]})", path=path, line=line,
+                              hint="remove the character: residents read this text, and XML cannot hold it")
+
+    walk(doc, "", doc.line)
 
 
 def _relined(obj: Any) -> Any:
