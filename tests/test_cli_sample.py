@@ -95,3 +95,11 @@ def test_convert_log_bad_input(tmp_path):
     assert r.exit_code == 2
     assert "the converted log must be a Parquet file" in r.stderr
     assert not (tmp_path / "o.parquet").exists()
+
+
+def test_an_impossible_event_count_is_a_usage_error_not_a_crash(tmp_path):
+    r = run_cli("sample", "--out", tmp_path / "s", "--events", "99999999999999")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("Error: invalid value for --events of codekit sample: input should be less than or "
+                               "equal to 100000000")
+    assert not (tmp_path / "s").exists()

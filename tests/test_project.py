@@ -146,6 +146,18 @@ def test_project_option_and_environment(city, tmp_path_factory, monkeypatch):
 
 # ------------------------------------------------------------------------------------------- bad project files
 
+def test_a_project_option_naming_a_folder_or_a_special_file(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "fifo")  # opening a FIFO would block: it is refused unopened
+    for name, what in (("fifo", "not a regular file. Give the path of a codekit.toml file"),
+                       ("/dev/null", "not a regular file. Give the path of a codekit.toml file"),
+                       (".", "this is a folder, not a project file. Give the path of its codekit.toml (codekit.toml)")):
+        r = run_cli("--project", name, "lint")
+        assert (r.exit_code, r.stderr) == (2, f"Error: {name}: {what}\n")
+
+
 @pytest.mark.parametrize("text, line, message", [
     ('[inputs]\ncatalogue = "catalogue.yaml\n', 2, "TOML syntax error: "),
     ('[inputs]\ncatalogue = "catalogue.yaml"\ncatalog = "x"\n', 3, "unknown key 'catalog' in [inputs] "

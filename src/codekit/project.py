@@ -122,6 +122,11 @@ def read_project(path: str | Path, *, check_files: bool = True) -> Project:
     import tomllib
 
     p = Path(path)
+    if p.is_dir():
+        raise InputError("this is a folder, not a project file", path=p,
+                         hint=f"give the path of its codekit.toml ({p / 'codekit.toml'})")
+    if p.exists() and not p.is_file():  # a device, FIFO or socket: never opened (a FIFO would block)
+        raise InputError("not a regular file", path=p, hint="give the path of a codekit.toml file")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:

@@ -14,7 +14,7 @@ from codekit.cli._common import JSON_OPTION, app, console, emit_json, esc, progr
 def sample(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write catalogue.yaml and errors.parquet (or .csv) into."),
     seed: int = typer.Option(311, "--seed", min=0, help="Seed: the same seed writes byte-identical files."),
-    events: int = typer.Option(1_000_000, "--events", "-n", min=0, help="Number of error-log events (10M takes seconds)."),
+    events: int = typer.Option(1_000_000, "--events", "-n", min=0, max=100_000_000, help="Number of error-log events (10M takes seconds; at most 100M)."),
     log_format: str = typer.Option("parquet", "--log-format", help="Error-log format: parquet or csv."),
     force: bool = typer.Option(False, "--force", metavar="", help="Write into a non-empty folder, replacing the sample files in it."),
     next_: bool = typer.Option(False, "--next", metavar="", help="Write the city's next code inventory instead (next.yaml): a new division's codes, renames, removals, changed fields; for `codekit sync`."),
