@@ -290,3 +290,22 @@ def test_taxonomy_categories_carry_their_codes_volumes():
         assert c.volume is not None and c.volume >= sum(vols[m] for m in c.codes) > 0
     # a release leaves counts out: its categories carry none
     assert all(c.volume is None for c in candidates_from_document(release_document(RELEASE)))
+
+
+def test_inside_a_project_suggest_ranks_its_taxonomy_and_never_the_sample_silently(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(TAXONOMY, tmp_path / "taxonomy")
+    shutil.copy(CATALOGUE, tmp_path / "catalogue.yaml")
+    monkeypatch.chdir(tmp_path)
+    r = run_cli("suggest", "pothole", "--taxonomy", "taxonomy", "--semantic", "off")
+    assert r.exit_code == 2 and r.stderr.startswith("Error: no catalogue given, and no project file")
+    (tmp_path / "codekit.toml").write_text('[inputs]\ncatalogue = "catalogue.yaml"\n')
+    r = run_cli("suggest", "pothole", "--semantic", "off", "--json")
+    assert r.exit_code == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert got["ranks"] == "categories" and got["suggestions"][0]["category"] == "pothole"
+    assert sorted(s["category"] for s in got["suggestions"]) == ["litter", "pothole", "tree"]
+    # with --catalogue alone it ranks that catalogue's codes, project or not
+    r = run_cli("suggest", "pothole", "--catalogue", "catalogue.yaml", "--semantic", "off", "--json")
+    assert json.loads(r.stdout)["ranks"] == "codes"

@@ -7,18 +7,21 @@ from typing import Optional
 
 import typer
 
-from codekit.cli._common import COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, app, console, emit_json
+from codekit.cli._common import (
+    COLUMNS_OPTION, DEFINITIONS_OPTION, FORMAT_OPTION, JSON_OPTION, SAMPLE_OPTION, app, console, emit_json,
+)
 
 
 @app.command()
 def suggest(
     text: Optional[str] = typer.Argument(None, help="What the resident wrote. Omit it with --batch.", show_default=False),
     release: Optional[Path] = typer.Option(None, "--release", "-r", help="A release folder (dist/X.Y.Z) or its catalogue.json: rank its public categories."),
-    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", "-t", help="A taxonomy folder: rank its public categories (over --catalogue, default the sample city)."),
+    taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", "-t", help="A taxonomy folder: rank its public categories (over --catalogue, default the project's)."),
     catalogue: Optional[Path] = typer.Option(None, "--catalogue", "-c", help="A catalogue (at least code,name): alone, rank its active codes; with --taxonomy, the codes the taxonomy routes to."),
     format: Optional[str] = FORMAT_OPTION,
     columns: Optional[str] = COLUMNS_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
+    sample: bool = SAMPLE_OPTION,
     examples: Optional[Path] = typer.Option(None, "--examples", "-e", help="Labelled examples: a CSV with text and code (or text and category) columns."),
     batch: Optional[Path] = typer.Option(None, "--batch", "--input", "-i", help="A CSV of texts (id,text) or a .txt file (one per line): rank every text, in input order."),
     top: int = typer.Option(5, "--top", "-k", min=1, help="Suggestions per text."),
@@ -31,7 +34,8 @@ def suggest(
     """Suggest the public categories a resident's text belongs to (and, through the routing table, the
     code and division), each with a confidence and why: the words and synonyms it matched and similar
     examples. Zero-shot from what the categories hold; better with --examples. Below --threshold it says
-    it is not sure. Exit 2 for an empty text, an unknown release or a bad examples file."""
+    it is not sure. Inside a project, with none of --release, --taxonomy and --catalogue, it ranks the project's
+    taxonomy over its catalogue. Exit 2 for an empty text, an unknown release or a bad examples file."""
     from codekit.errors import UsageError
     from codekit.suggest import suggest as suggest_one, suggest_batch, write_batch
 
@@ -39,16 +43,8 @@ def suggest(
         raise UsageError("give a TEXT or --batch FILE (one of them)", hint='e.g. codekit suggest "big hole in the road" --release dist/1.0.0')
     if out is not None and batch is None:
         raise UsageError("--out needs --batch", hint="print one text's suggestions with --json")
-    if (columns or definitions) and catalogue is not None and taxonomy is None:  # rows of another city, Open311
-        from codekit.io.catalogue import load_catalogue
-        from codekit.io.rows import RowColumns
-
-        kw: dict = {"definitions": tuple(definitions or ())}
-        if columns:
-            kw["columns"] = RowColumns.parse(columns)
-        catalogue = load_catalogue(catalogue, format=format, **kw)
-    opts = dict(release=release, taxonomy=taxonomy, catalogue=catalogue, format=format, examples=examples,
-                threshold=threshold, semantic=semantic, seed=seed)
+    ranked = _what_to_rank(release, taxonomy, catalogue, format, columns, definitions, sample)
+    opts = dict(**ranked, format=format, examples=examples, threshold=threshold, semantic=semantic, seed=seed)
     if batch is not None:
         if out is not None:
             from codekit.io.files import check_output
@@ -67,6 +63,22 @@ def suggest(
         emit_json(result)
         return
     _render_one(result)
+
+
+def _what_to_rank(release, taxonomy, catalogue, format, columns, definitions, sample) -> dict:
+    """release / taxonomy / catalogue for the suggester: as given, else the project's taxonomy over its
+    catalogue (or its catalogue's codes before the taxonomy is started); the sample city only with --sample."""
+    from codekit.cli._project import catalogue_loader, current_project
+
+    if release is not None:
+        return {"release": release, "taxonomy": taxonomy, "catalogue": None}
+    project = current_project() if taxonomy is None and catalogue is None and not sample else None
+    if project is not None and project.catalogue is not None and project.taxonomy.is_dir():
+        taxonomy = project.taxonomy
+    if taxonomy is None and catalogue is None and not sample and (project is None or project.catalogue is None):
+        return {"release": None, "taxonomy": None, "catalogue": None}  # suggest says what it needs
+    load = catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions, sample=sample)
+    return {"release": None, "taxonomy": taxonomy, "catalogue": load()}
 
 
 def _render_one(result: dict) -> None:

@@ -339,11 +339,12 @@ class Suggester:
 
     def _why(self, c: Candidate, i: int, text: str, toks: set[str]) -> dict[str, Any]:
         why: dict[str, Any] = {}
+        single = token_set(text)
         for field, value in (("label", c.label), ("synonyms", c.synonyms), ("description", c.description),
                              ("members", c.member_text), ("answers", c.answer_text)):
             parts = [value] if isinstance(value, str) else list(value)
-            hits = sorted({p for p in parts if p and toks & token_set(p, True)}) if field in ("synonyms", "answers") \
-                else sorted(set().union(*(toks & token_set(p, True) for p in parts if p)))
+            hits = sorted({p for p in parts if p and _met(toks, single, p)}) if field in ("synonyms", "answers") \
+                else sorted(set().union(*(_met(toks, single, p) for p in parts if p)))
             if hits:
                 why[field] = hits[:8]
         if self.word_clf_ is not None and self.example_labels_ is not None:
@@ -356,6 +357,12 @@ class Suggester:
                 if best:
                     why["examples"] = [{"row": r + 1, "text": _short(self.examples_[r])} for r in best]
         return why
+
+
+def _met(toks: set[str], single: frozenset[str], part: str) -> set[str]:
+    """The words of a text that meet ``part``: its words, and a joined pair on one side meeting one word on the
+    other ("pothole" and "pot hole"); pairs on both sides are the same words met twice and are left out."""
+    return (single & token_set(part, True)) | (toks & token_set(part))
 
 
 def _log_prior(volumes: Sequence[int | None], power: float):
