@@ -73,6 +73,7 @@ def test_outside_a_project_no_command_uses_the_sample(city):
     for args, how in ((("validate",), "--catalogue FILE"), (("release",), "--catalogue FILE"),
                       (("routes", "--out", "r.csv"), "--catalogue FILE"), (("report",), "--catalogue FILE"),
                       (("preview", "taxonomy"), "--catalogue FILE"), (("diff", "taxonomy", "taxonomy"), "--catalogue FILE"),
+                      (("suggest", "pothole", "--taxonomy", "taxonomy"), "--catalogue FILE"),
                       (("profile",), "the catalogue file as the first argument"),
                       (("propose",), "the catalogue file as the first argument")):
         r = run_cli(*args)
