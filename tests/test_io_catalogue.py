@@ -40,6 +40,30 @@ def test_smallest_csv(tmp_path):
     assert cat["A"].status == "active" and cat["A"].volume is None
 
 
+@pytest.mark.parametrize("name, text", [
+    ("c.csv", 'code;name;volume\nA;"Alpha; the first";3\nB;Beta;4\n'),  # a European spreadsheet's CSV
+    ("c.tsv", "code\tname\tvolume\nA\tAlpha; the first\t3\nB\tBeta\t4\n"),
+    ("c.csv", "code\tname\tvolume\nA\tAlpha; the first\t3\nB\tBeta\t4\n"),  # pasted from a spreadsheet
+])
+def test_semicolon_and_tab_separated_catalogues(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="cp1252")
+    assert detect_format(p) == "csv"
+    cat = load_catalogue(p)
+    assert [(c.code, c.name, c.volume) for c in cat.codes] == [("A", "Alpha; the first", 3), ("B", "Beta", 4)]
+
+
+def test_semicolon_rows_and_their_line_numbers(tmp_path):
+    src = tmp_path / "rows.csv"
+    src.write_text("Type;Dept\nPothole;Roads\nPothole;Roads\nGraffiti\n")
+    r = run_cli("convert", src, tmp_path / "o.csv", "--columns", "name=Type,division=Dept")
+    assert r.exit_code == 2 and r.stderr.startswith(f"Error: {src}, line 4: row has 1 field but the header has 2")
+    src.write_text("Type;Dept\nPothole;Roads\nPothole;Roads\n")
+    r = run_cli("convert", src, tmp_path / "o.csv", "--columns", "name=Type,division=Dept")
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "o.csv").read_text().splitlines()[1].startswith("pothole,Pothole,Roads,,,,,2,")
+
+
 @pytest.mark.parametrize("ext", ["csv", "parquet", "yaml"])
 def test_round_trip_and_deterministic_bytes(tmp_path, ext):
     cat = _catalogue()

@@ -97,11 +97,33 @@ def utf8_file(path: Path) -> Iterator[tuple[Path, str]]:
             os.unlink(tmp)
 
 
+#: Cell separators codekit recognises: the comma, the semicolon (spreadsheets in locales whose decimal mark
+#: is a comma write it: much of Europe) and the tab (.tsv, copied from a spreadsheet).
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(text: str, path: Path | str | None = None) -> str:
+    """The separator of CSV ``text`` (its first line, quoted parts left out): a ``.tsv`` file is tab-separated;
+    otherwise the one of :data:`DELIMITERS` the header line holds most often (a comma on a tie or none)."""
+    if path is not None and Path(path).suffix.lower() == ".tsv":
+        return "\t"
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    unquoted = "".join(part for i, part in enumerate(first.split('"')) if i % 2 == 0)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def delimiter_of(path: Path) -> str:
+    """The separator of a CSV file (see :func:`sniff_delimiter`)."""
+    return sniff_delimiter(read_head(path)[1], path)
+
+
 def csv_header(path: Path) -> list[str]:
-    """The header row of a CSV file (decoded, BOM dropped, cells stripped)."""
+    """The header row of a CSV file (decoded, BOM dropped, cells stripped; any of :data:`DELIMITERS`)."""
     _, text = read_head(path)
     try:
-        for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")):
+        for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=sniff_delimiter(text, path)):
             return [c.strip() for c in row]
     except csv.Error as e:
         raise SchemaError(f"the header is not valid CSV: {e}", path=path, line=1,
@@ -119,6 +141,8 @@ def check_rows(src: Path, n_columns: int, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.csv as pc
 
+    delimiter = delimiter_of(path)
+
     def scan(threads: bool) -> list[tuple[int | None, int]]:
         bad: list[tuple[int | None, int]] = []
 
@@ -130,7 +154,8 @@ def check_rows(src: Path, n_columns: int, path: Path) -> None:
             reader = pc.open_csv(
                 src,
                 read_options=pc.ReadOptions(use_threads=threads, block_size=8 << 20),
-                parse_options=pc.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
+                parse_options=pc.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True,
+                                              delimiter=delimiter),
                 convert_options=pc.ConvertOptions(include_columns=[], include_missing_columns=False),
             )
             for _ in reader:
@@ -150,7 +175,7 @@ def check_rows(src: Path, n_columns: int, path: Path) -> None:
     if not bad:
         return
     record, n = bad[0]
-    line = _physical_line(src, record) if record else None
+    line = _physical_line(src, record, delimiter) if record else None
     if n < n_columns:
         raise truncated_row(path, line, n, n_columns)
     raise SchemaError(
@@ -161,11 +186,11 @@ def check_rows(src: Path, n_columns: int, path: Path) -> None:
     )
 
 
-def _physical_line(src: Path, record: int) -> int:
+def _physical_line(src: Path, record: int, delimiter: str = ",") -> int:
     """The 1-based file line where CSV record number ``record`` (header = 1) starts."""
     last = 0
     with open(src, encoding="utf-8-sig", errors="replace", newline="") as f:
-        reader = csv.reader(f)
+        reader = csv.reader(f, delimiter=delimiter)
         i = 0
         try:
             for row in reader:
@@ -188,7 +213,8 @@ def read_csv_records(
     missing required column, a truncated row (fewer fields than the header) or a row with extra fields.
     """
     p = Path(path)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True,
+                        delimiter=sniff_delimiter(text, p))
     try:
         header = [c.strip() for c in next(reader)]
     except StopIteration:

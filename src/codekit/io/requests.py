@@ -447,6 +447,7 @@ def _csv_table(p: Path, cols: RequestColumns, fmt: str, header: list[str]) -> Re
         src, _enc = stack.enter_context(csvfile.utf8_file(p))
         csvfile.check_rows(src, len(header), p)
         scan = pl.scan_csv(src, infer_schema=False, row_index_name="__row", row_index_offset=1,
+                           separator=csvfile.delimiter_of(p),
                            with_column_names=lambda cs: [c.strip().lstrip("\ufeff") for c in cs])
         names = [f"__n{i}" for i in range(len(cols.name))]
         # the key columns stay raw: they are tidied once per distinct spelling (in _code_mapping), not per row

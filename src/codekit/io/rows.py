@@ -155,7 +155,8 @@ def load_rows(path: str | Path, columns: "RowColumns | str | dict | None" = None
     with csvfile.utf8_file(p) as (src, _enc):
         csvfile.check_rows(src, len(header), p)
         lf = pl.scan_csv(
-            src, infer_schema=False, with_column_names=lambda cs: [c.strip().lstrip("\ufeff") for c in cs]
+            src, infer_schema=False, separator=csvfile.delimiter_of(p),
+            with_column_names=lambda cs: [c.strip().lstrip("\ufeff") for c in cs],
         ).select(exprs)
         lf = lf.filter(pl.any_horizontal([pl.col(k) != "" for k in keys]))  # blank lines
         try:
