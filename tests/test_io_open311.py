@@ -7,6 +7,7 @@ import pytest
 from codekit.errors import SchemaError
 from codekit.io.catalogue import detect_format, load_catalogue
 from codekit.io.open311 import load_definition
+from tests.cli_helpers import run_cli
 
 
 def test_dc_service_list(real_dir):
@@ -178,3 +179,11 @@ def test_xml_requests(tmp_path):
     assert cat.format == "open311-xml"
     assert cat["A"].volume == 2 and cat["A"].division == "Roads"
     assert dict(cat["A"].status_counts) == {"closed": 1, "open": 1}
+
+
+def test_a_duplicate_code_on_one_line_says_so(tmp_path):
+    p = tmp_path / "services.json"
+    p.write_text('[{"service_code":"1","service_name":"Pothole"},{"service_code":"1","service_name":"Pothole again"}]')
+    r = run_cli("profile", p)
+    assert (r.exit_code, r.stderr) == (2, f"Error: {p}, line 1: duplicate code '1' (twice on line 1). Give every code "
+                                          "its own id, or remove the repeated row\n")

@@ -31,7 +31,8 @@ def missing_columns(path: Path, missing: Iterable[str], found: Iterable[str], wh
 
 
 def duplicate_code(path: Path | str, code: str, first: int | None, second: int | None, unit: str = "line") -> SchemaError:
-    where = f" on {unit}s {first} and {second}" if first and second else ""
+    where = f" on {unit}s {first} and {second}" if first and second and first != second else (
+        f" (twice on {unit} {first})" if first and second else "")
     return SchemaError(
         f"duplicate code {code!r}{where}",
         path=path,
