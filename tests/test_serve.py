@@ -140,6 +140,17 @@ def test_unknown_release_folder(tmp_path):
     assert r.stderr.strip() == f"Error: {tmp_path / 'nope'}: no such release folder. Give dist/ (built by `codekit release`) or dist/X.Y.Z"
 
 
+def test_a_folder_of_drafts_only_names_them(tmp_path):
+    d = tmp_path / "dist"
+    for n in ("1.0.0-draft.2", "1.0.0-draft.10"):
+        shutil.copytree(GOLDEN / "v1.0.0", d / n)
+    r = run_cli("serve", str(d))
+    assert (r.exit_code, r.stderr.strip()) == (2, f"Error: {d}: no published release in this folder, only drafts "
+                                                  f"(found 1.0.0-draft.2, 1.0.0-draft.10). Serve a draft by its folder "
+                                                  f"(codekit serve {d / '1.0.0-draft.10'}), or publish with "
+                                                  "`codekit release`")
+
+
 def test_serve_check_lists_versions(dist, tmp_path):
     shutil.copytree(tmp_path / "bundled", dist / "1.1.0")
     # the bundled release says 1.0.0 inside: two folders with one version are refused, so rename is not enough

@@ -70,6 +70,15 @@ def load_releases(dist: str | Path) -> dict[str, ServedRelease]:
         raise InputError("not a folder", path=str(root), hint="give dist/ (built by `codekit release`) or dist/X.Y.Z")
     folders = [root] if is_release_dir(root) else [root / v for v in published_versions(root)]
     if not folders:
+        from codekit.release.read import DRAFT_SEMVER, version_key
+
+        found = [m for p in root.iterdir() if p.is_dir() and (m := DRAFT_SEMVER.match(p.name))]
+        drafts = [m.group(0) for m in sorted(found, key=lambda m: (version_key(m.group(1)), int(m.group(2))))]
+        if drafts:  # drafts are previews, never served as the latest release; one can be served by name
+            raise InputError("no published release in this folder, only drafts", path=str(root),
+                             found=", ".join(drafts),
+                             hint=f"serve a draft by its folder (codekit serve {root / drafts[-1]}), or publish with "
+                                  "`codekit release`")
         raise InputError("no published release in this folder", path=str(root),
                          hint="build one with `codekit release`, or give a release folder dist/X.Y.Z")
     out: dict[str, ServedRelease] = {}
