@@ -164,13 +164,20 @@ def build_timelines(
     ``codekit timelines --json`` prints."""
     import polars as pl
 
+    from codekit.model import Catalogue
+    from codekit.taxonomy.model import Taxonomy
+
     cat = None
-    if catalogue is not None:
+    if isinstance(catalogue, Catalogue):
+        cat = catalogue
+    elif catalogue is not None:
         from codekit.io.catalogue import load_catalogue
 
         cat = load_catalogue(catalogue, format=catalogue_format)
     tax = None
-    if taxonomy is not None:
+    if isinstance(taxonomy, Taxonomy):
+        tax = taxonomy
+    elif taxonomy is not None:
         from codekit.taxonomy.load import load_taxonomy
 
         tax = load_taxonomy(taxonomy)
@@ -280,6 +287,31 @@ def build_timelines(
                 cat_rows.append({**base_row, **r})
         cat_rows.sort(key=lambda r: (-r["n_requests"], r["category"]))
         unknown_codes = sorted(seen_codes - tax.codes())
+    # per division: the catalogue's division of each code (else the one the requests name most)
+    div_of = {code: divisions.get(code, "") for code in seen_codes}
+    if cat is not None:
+        div_of.update({c.code: c.division for c in cat.codes if c.code in seen_codes and c.division})
+    div_of = {k: v or "(no division)" for k, v in div_of.items()}
+    dm = pl.DataFrame({"code": list(div_of), "category": list(div_of.values())},
+                      schema={"code": pl.String, "category": pl.String})
+    div_rows = []
+    for r in _groups({k: _regroup(f, dm) for k, f in frames.items()}, {}, when, to_days, unit, 0):
+        r = dict(r)
+        d = r.pop("code")
+        mine = [x for x in code_rows if div_of.get(x["code"]) == d]
+        with_sla = [x for x in mine if x["sla_compliance"] is not None]
+        n_sla = sum(x["n_requests"] for x in with_sla)
+        slas = sorted((x["sla_days"], x["n_requests"]) for x in with_sla)
+        r.pop("sla_days"), r.pop("sla_compliance"), r.pop("drift_days"), r.pop("suggested_ctl_level")
+        div_rows.append({
+            "division": d, "codes": len(mine), **r,
+            # the SLA a request of this division was promised: the request-weighted median of its codes' SLAs
+            "sla_days": _weighted_median(slas), "n_with_sla": n_sla,
+            # the share closed within its own code's SLA (Kaplan-Meier per code, weighted by requests)
+            "sla_compliance": _round(sum(x["sla_compliance"] * x["n_requests"] for x in with_sla) / n_sla, 4)
+            if n_sla else None,
+        })
+    div_rows.sort(key=lambda r: (-r["n_requests"], r["division"]))
     everything = pl.DataFrame({"code": sorted(seen_codes)}, schema={"code": pl.String}).with_columns(
         pl.lit("*").alias("category"))
     overall = _groups({k: _regroup(f, everything) for k, f in frames.items()}, {}, when, to_days, unit, 0)[0]
@@ -293,11 +325,24 @@ def build_timelines(
         "source": str(requests), "format": src_format, "as_of": when.isoformat(sep=" "),
         "as_of_default": as_of is None, "unit": unit, "quantiles": [_qname(q) for q in QUANTILES],
         "counts": counts, "quality": quality, "overall": overall,
-        "codes": code_rows, "categories": cat_rows, "codes_not_in_taxonomy": unknown_codes,
+        "codes": code_rows, "categories": cat_rows, "divisions": div_rows, "codes_not_in_taxonomy": unknown_codes,
         "catalogue": str(catalogue) if catalogue is not None else None,
         "taxonomy": str(taxonomy) if taxonomy is not None else None, "warnings": warnings,
         "has": {k: bool(v) for k, v in sorted(has.items())},
     }
+
+
+def _weighted_median(pairs: list[tuple[float, int]]) -> float | None:
+    """The value at the middle request of sorted (value, requests) pairs."""
+    total = sum(n for _, n in pairs)
+    if not total:
+        return None
+    acc = 0
+    for v, n in pairs:
+        acc += n
+        if 2 * acc >= total:
+            return float(v)
+    return float(pairs[-1][0])
 
 
 def _empty_group() -> dict[str, Any]:
