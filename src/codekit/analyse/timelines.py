@@ -199,6 +199,9 @@ def build_timelines(
             raise UsageError(f"--as-of {when.isoformat(sep=' ')} is before every request (the first was created "
                              f"{first.isoformat(sep=' ')})", hint="give the time the rows were exported, or leave --as-of out")
         base = _durations(table, when, business_days)
+        join = None
+        if cat is not None:
+            base, join = _join_catalogue(base, table, cat)
         if not table.has.get("closed"):
             base = base.with_columns(pl.when(pl.col("excluded").is_null() & (pl.col("state") == "closed"))
                                      .then(pl.lit("closed-without-date")).otherwise(pl.col("excluded")).alias("excluded"))
@@ -250,6 +253,9 @@ def build_timelines(
             hint="check the dates and statuses, or --as-of")
     names = _top_by(spell, "code", "name")
     divisions = _top_by(spell, "code", "division")
+    if cat is not None:  # the catalogue's name and division win over the spellings in the rows
+        names.update({c.code: c.name for c in cat.codes if c.name})
+        divisions.update({c.code: c.division for c in cat.codes if c.division})
     sla = {c.code: c.sla_days for c in cat.codes if c.sla_days is not None} if cat is not None else {}
     ctl = {c.code: c.ctl_level for c in cat.codes} if cat is not None else {}
     frames = {"used": used, "due": due_df, "ack": ack_df}
@@ -328,8 +334,50 @@ def build_timelines(
         "codes": code_rows, "categories": cat_rows, "divisions": div_rows, "codes_not_in_taxonomy": unknown_codes,
         "catalogue": str(catalogue) if catalogue is not None else None,
         "taxonomy": str(taxonomy) if taxonomy is not None else None, "warnings": warnings,
-        "has": {k: bool(v) for k, v in sorted(has.items())},
+        "has": {k: bool(v) for k, v in sorted(has.items())}, "join": join,
     }
+
+
+def _fold_name(text: Any) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _join_catalogue(base: "pl.LazyFrame", table: RequestTable, cat: Any) -> tuple["pl.LazyFrame", dict[str, Any]]:
+    """Join the requests' codes to the catalogue's: a code the catalogue has is kept; otherwise a request whose
+    name (case and spaces folded) is the name of exactly one catalogue code takes that code (Toronto's Open311
+    ``CSROWR-12`` "Road - Pot hole" is ``T311-R0012`` in the published list). Returns the re-coded rows and the
+    counts of requests joined by code, by name and not at all."""
+    import polars as pl
+
+    known = {c.code for c in cat.codes}
+    by_name: dict[str, list[str]] = {}
+    for c in cat.codes:
+        by_name.setdefault(_fold_name(c.name), []).append(c.code)
+    pairs = (table.lazy.filter(pl.col("code").is_not_null()).group_by("code", "name").agg(pl.len().alias("n"))
+             .collect(engine="streaming"))
+    rows, counts, unmatched = [], {"by_code": 0, "by_name": 0, "unmatched": 0}, {}
+    for code, name, n in pairs.sort("code", "name").iter_rows():
+        if code in known:
+            counts["by_code"] += n
+            continue
+        hit = by_name.get(_fold_name(name), [])
+        if len(hit) == 1:
+            counts["by_name"] += n
+            rows.append((code, name, hit[0]))
+        else:
+            counts["unmatched"] += n
+            unmatched[code] = unmatched.get(code, 0) + n
+    total = sum(counts.values())
+    info = {**counts, "requests": total, "rate": round((counts["by_code"] + counts["by_name"]) / total, 4) if total else None,
+            "recoded": [{"code": a, "name": b or "", "catalogue_code": c} for a, b, c in rows][:50],
+            "unmatched_codes": [{"code": k, "requests": v} for k, v in
+                                sorted(unmatched.items(), key=lambda kv: (-kv[1], kv[0]))][:20]}
+    if not rows:
+        return base, info
+    m = pl.DataFrame(rows, schema={"code": pl.String, "name": pl.String, "__to": pl.String}, orient="row").lazy()
+    base = (base.join(m, on=["code", "name"], how="left", nulls_equal=True)
+            .with_columns(pl.coalesce([pl.col("__to"), pl.col("code")]).alias("code")).drop("__to"))
+    return base, info
 
 
 def _weighted_median(pairs: list[tuple[float, int]]) -> float | None:
