@@ -191,7 +191,7 @@ def test_requests_join_the_catalogue_by_name(tmp_path):
     res = build_timelines(req, columns=COLUMNS, catalogue=load_catalogue(DATA / "catalogue.yaml"))
     j = res["join"]
     assert (j["by_code"], j["by_name"], j["unmatched"], j["requests"]) == (76, 3, 1, 80)
-    assert j["recoded"] == [{"code": "CSR-99", "name": "tree  -  damaged (STREET)", "catalogue_code": "FOR-TREE"}]
+    assert j["recoded"] == [{"code": "CSR-99", "name": "tree - damaged (STREET)", "catalogue_code": "FOR-TREE"}]
     assert j["unmatched_codes"] == [{"code": "XX-UNKNOWN", "requests": 1}]
     tree = next(r for r in res["codes"] if r["code"] == "FOR-TREE")
     assert tree["n_requests"] == 4 and tree["name"] == "Tree - Damaged (Street)"
