@@ -259,7 +259,7 @@ def test_report_charts_sla_against_actual(built, tmp_path):
     assert r.exit_code == 0, r.stderr
     text = md.read_text(encoding="utf-8")
     assert "## Timelines: SLA against actual, per division" in text
-    assert "| Transportation Services | 2 | 46 | 39% |" in text
+    assert "| Transportation Services | 2 | 46 | 39% | 19.0 | &gt; seen | &gt; seen | 5.0 | 26% | n/a |" in text
     assert "| RD-POTHOLE | Road - Pot hole | Transportation Services | 26 | 17.0 | 31.0 | 2 | 3 |" in text
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'data-testid="chart-timelines"' in html and 'data-testid="timelines-divisions"' in html

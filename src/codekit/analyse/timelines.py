@@ -326,6 +326,9 @@ def build_timelines(
         n_sla = sum(x["n_requests"] for x in with_sla)
         slas = sorted((x["sla_days"], x["n_requests"]) for x in with_sla)
         r.pop("sla_days"), r.pop("sla_compliance"), r.pop("drift_days"), r.pop("suggested_ctl_level")
+        dues = [x["due"] for x in mine if x.get("due")]
+        decided = sum(x["closed_on_time"] + x["closed_late"] + x["open_overdue"] for x in dues)
+        r["due_on_time_share"] = (_round(sum(x["closed_on_time"] for x in dues) / decided, 4) if decided else None)
         div_rows.append({
             "division": d, "codes": len(mine), **r,
             # the SLA a request of this division was promised: the request-weighted median of its codes' SLAs

@@ -511,7 +511,24 @@ def _days(v: float | None) -> str:
     return "> seen" if v is None else f"{v:,.1f}"
 
 
-TIMELINE_HEADERS = ["division", "codes", "requests", "still open", "p50 d", "p80 d", "p90 d", "SLA d", "within SLA"]
+def _sla(v: float | None) -> str:
+    return "none stated" if v is None else f"{v:,.1f}"
+
+
+def _share(v: float | None) -> str:
+    from codekit.report.templates import pct
+
+    return "n/a" if v is None else pct(v, 0)
+
+
+def _timeline_row(d: dict[str, Any]) -> list[Any]:
+    return [d["division"], d["codes"], d["n_requests"], _share(d["open_share"]), _days(d["p50_days"]),
+            _days(d["p80_days"]), _days(d["p90_days"]), _sla(d["sla_days"]), _share(d["sla_compliance"]),
+            _share(d.get("due_on_time_share"))]
+
+
+TIMELINE_HEADERS = ["division", "codes", "requests", "still open", "p50 d", "p80 d", "p90 d", "SLA d", "within SLA",
+                    "closed by due date"]
 CTL_HEADERS = ["code", "name", "division", "requests", "p50 d", "p90 d", "curated level", "suggested level"]
 
 
@@ -544,10 +561,7 @@ def html_context(data: dict[str, Any]) -> dict[str, Any]:
                       for p in e["confusion"]["top_pairs"]] if e else [],
         "steps_rows": _steps_rows(steps["summary"]),
         "step_tables": step_tables,
-        "timeline_rows": [[d["division"], d["codes"], d["n_requests"], pct(d["open_share"], 0), _days(d["p50_days"]),
-                           _days(d["p80_days"]), _days(d["p90_days"]), _days(d["sla_days"]),
-                           pct(d["sla_compliance"], 0) if d["sla_compliance"] is not None else "n/a"]
-                          for d in (data.get("timelines") or {}).get("divisions", [])],
+        "timeline_rows": [_timeline_row(d) for d in (data.get("timelines") or {}).get("divisions", [])],
         "ctl_rows": [[r["code"], r["name"], r["division"], r["n_requests"], _days(r["p50_days"]), _days(r["p90_days"]),
                       r["ctl_level"], r["suggested_ctl_level"]] for r in (data.get("timelines") or {}).get("ctl_hints", [])],
         "finding_rows": [[f["type"], Path(f["file"]).name if f["file"] else "", f["line"] or "", f["code"] or "",
@@ -624,18 +638,13 @@ def render_markdown(data: dict[str, Any], *, top: int = 10) -> str:
                              for p in e["confusion"]["top_pairs"][:top]])]
     t = data.get("timelines")
     if t:
-        from codekit.report.templates import pct
-
         lines += ["## Timelines: SLA against actual, per division", "",
                   f"From `{t['source']}` ({t['counts']['used']:,} requests timed, {t['counts']['open']:,} still open, "
                   f"as of {t['as_of']}). p50/p80/p90: days until half / 4 in 5 / 9 in 10 were closed (Kaplan-Meier, "
                   "open requests censored); SLA: the request-weighted median of the division's codes; within SLA: "
-                  "the share closed within its own code's SLA.", "",
-                  _md_table(TIMELINE_HEADERS, [[d["division"], d["codes"], d["n_requests"], pct(d["open_share"], 0),
-                                               _days(d["p50_days"]), _days(d["p80_days"]), _days(d["p90_days"]),
-                                               _days(d["sla_days"]), pct(d["sla_compliance"], 0)
-                                               if d["sla_compliance"] is not None else "n/a"]
-                                              for d in t["divisions"][:top]])]
+                  "the share closed within its own code's SLA; closed by due date: of the requests with a due date the source "
+                  "recorded (NYC Due Date, Open311 expected_datetime).", "",
+                  _md_table(TIMELINE_HEADERS, [_timeline_row(d) for d in t["divisions"][:top]])]
         if t["ctl_hints"]:
             lines += [f"### Suggested Closing-the-Loop level differs from the curated one ({t['n_ctl_hints']:,} codes)",
                       "", "A hint from the observed duration and spread (docs/timelines.md); the curated level stays.",
