@@ -223,7 +223,7 @@ def build_timelines(
             base = base.with_columns(pl.when(pl.col("excluded").is_null() & (pl.col("state") == "closed"))
                                      .then(pl.lit("closed-without-date")).otherwise(pl.col("excluded")).alias("excluded"))
         has = dict(table.has)
-        # one streaming pass per aggregate; every result is small (codes x distinct durations at most)
+        # one streaming pass per aggregate; every result is small (codes x grid durations at most)
         ok = pl.col("excluded").is_null()
         queries = [
             base.group_by("code", "excluded", "duration", "event").agg(pl.len().alias("n")),
@@ -242,7 +242,9 @@ def build_timelines(
                                      pl.col("ack_event").alias("event")).agg(pl.len().alias("n"))
             if has.get("acknowledged") else None,
         ]
-        got = pl.collect_all([q for q in queries if q is not None], engine="streaming")
+        # one query at a time: collect_all would share (cache) the common input between the queries, which holds
+        # the whole table in memory (1.26 GB at 10M rows instead of 0.77 GB); each pass re-reads the Parquet copy
+        got = [q.collect(engine="streaming") for q in queries if q is not None]
         it = iter(got)
         agg, spell, misc = next(it), next(it), next(it)
         due_df = next(it) if has.get("due") else None
