@@ -263,3 +263,14 @@ def test_report_charts_sla_against_actual(built, tmp_path):
     assert "| RD-POTHOLE | Road - Pot hole | Transportation Services | 26 | 17.0 | 31.0 | 2 | 3 |" in text
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'data-testid="chart-timelines"' in html and 'data-testid="timelines-divisions"' in html
+
+
+def test_request_errors_name_the_release_options(tmp_path):
+    """An error reading the history names the option release has (--requests-columns), not timelines' --columns."""
+    req = tmp_path / "requests.json"
+    req.write_text('[{"service_request_id": "1", "service_code": "RD-POTHOLE", "status": "open", '
+                   '"requested_datetime": "2024-01-01T00:00:00Z"}]', encoding="utf-8")
+    r, rel = release(tmp_path / "dist", "--requests", req, "--requests-columns", COLUMNS)
+    assert r.exit_code == 2
+    assert "--requests-columns" in r.stderr and "--columns " not in r.stderr.replace("--requests-columns", ""), r.stderr
+    assert not rel.exists()

@@ -276,9 +276,14 @@ def with_timelines(doc: m.CatalogueRelease, tax: Any, cat: Any, requests: str | 
     from codekit.analyse.timelines import CTL_MIN_REQUESTS, build_timelines
     from codekit.release.timelines import timelines_block
 
+    from codekit.release.timelines import as_request_options
+
     n_min = CTL_MIN_REQUESTS if min_requests is None else min_requests
-    result = build_timelines(requests, format=format, columns=columns, catalogue=cat, taxonomy=tax, as_of=as_of,
-                             business_days=business_days, min_requests=n_min)
+    try:
+        result = build_timelines(requests, format=format, columns=columns, catalogue=cat, taxonomy=tax, as_of=as_of,
+                                 business_days=business_days, min_requests=n_min)
+    except CodekitError as e:
+        raise as_request_options(e) from None
     return doc.model_copy(update={"timelines": timelines_block(result, doc, min_requests=n_min)})
 
 

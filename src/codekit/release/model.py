@@ -196,7 +196,7 @@ class TimelineCounts(_Strict):
 
 
 class Timelines(_Strict):
-    """The expected timelines a release carries when it is built with request history (``--requests``)."""
+    """The expected timelines a release carries when it is built with request history."""
 
     as_of: str = Field(description="Export time: open requests are censored here.")
     as_of_from: Literal["data", "given"] = Field(description="'data': the latest timestamp in the history.")
@@ -217,7 +217,7 @@ class CatalogueRelease(_Strict):
     routing: list[RoutingRow]
     timelines: Optional[Timelines] = Field(
         default=None, description="Expected timelines from request history; only in releases built with "
-        "--requests (left out otherwise, so releases without history read as before).")
+        "request history (left out otherwise, so releases without history read as before).")
 
     def dump(self) -> dict[str, Any]:
         """The document as plain JSON data, as ``catalogue.json`` holds it (no ``timelines`` key without them)."""

@@ -17,6 +17,7 @@ definitions and the preview. Rules (docs/release.md, "Expected timelines"):
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,21 @@ def timelines_block(result: dict[str, Any], doc: m.CatalogueRelease, *, min_requ
     )
 
 
+_REQUEST_OPTIONS = {"--columns": "--requests-columns", "--format": "--requests-format"}
+_OPTION = re.compile(r"(?<![\w-])(--columns|--format)(?![\w-])")
+
+
+def as_request_options(e: Any) -> Any:
+    """A :class:`codekit.errors.CodekitError` raised reading a request history, its option names as the commands
+    that read one beside a catalogue call them (``--columns`` -> ``--requests-columns``), so the hint names an
+    option the user can give. Changed in place; returned for ``raise``."""
+    for attr in ("message", "hint", "expected"):
+        v = getattr(e, attr, None)
+        if isinstance(v, str):
+            setattr(e, attr, _OPTION.sub(lambda m: _REQUEST_OPTIONS[m.group(1)], v))
+    return e
+
+
 def status_timeline(t: m.Timeline | None, as_of: str) -> dict[str, Any] | None:
     """The part of a :class:`Timeline` ``status.json`` shows."""
     if t is None:
@@ -100,4 +116,4 @@ def status_timeline(t: m.Timeline | None, as_of: str) -> dict[str, Any] | None:
             "suggested_ctl_level": t.suggested_ctl_level, "expected": t.expected}
 
 
-__all__ = ["expected_text", "timeline", "timelines_block", "status_timeline"]
+__all__ = ["expected_text", "timeline", "timelines_block", "status_timeline", "as_request_options"]

@@ -317,8 +317,14 @@ def _timelines_section(requests: Any, taxonomy: Any, catalogue: Catalogue, *, to
     level than the curated one (``codekit.analyse.timelines.build_timelines``)."""
     from codekit.analyse.timelines import build_timelines
 
-    res = build_timelines(requests, format=format, columns=columns, catalogue=catalogue, taxonomy=taxonomy,
-                          as_of=as_of)
+    from codekit.errors import CodekitError
+    from codekit.release.timelines import as_request_options
+
+    try:
+        res = build_timelines(requests, format=format, columns=columns, catalogue=catalogue, taxonomy=taxonomy,
+                              as_of=as_of)
+    except CodekitError as e:
+        raise as_request_options(e) from None
     hints = [r for r in res["codes"] if r["suggested_ctl_level"] is not None and r["ctl_level"] is not None
              and r["suggested_ctl_level"] != r["ctl_level"]]
     unset = [r for r in res["codes"] if r["suggested_ctl_level"] is not None and r["ctl_level"] is None]
