@@ -111,6 +111,16 @@ def release(
     kind = "a draft, not for publication, " if result.prerelease else ""
     console().print(f"Released {result.version}{since}, {kind}to {result.path}: {len(result.files)} files", markup=False,
                     soft_wrap=True)
+    t = result.timelines
+    if t is not None:
+        console().print(
+            f"Timelines from {t['source']}, as of {t['as_of']}" + (" (the latest timestamp)" if t["as_of_from"] == "data"
+                                                                 else "")
+            + f": {t['timed']:,} requests timed ({t['still_open']:,} still open); {t['categories']:,} categories and "
+            f"{t['codes']:,} codes with requests, {t['categories_with_expected']:,} and {t['codes_with_expected']:,} "
+            "with an expected time for residents"
+            + (f"; {t['codes_not_in_catalogue']:,} request codes not in the catalogue" if t["codes_not_in_catalogue"]
+               else ""), markup=False, soft_wrap=True)
     if result.signoff is not None and result.signoff.approvals():
         who = sorted({f"{a.division} ({a.by})" for a in result.signoff.approvals()})
         console().print(f"Approved by: {'; '.join(who)}", markup=False, soft_wrap=True)

@@ -104,6 +104,7 @@ class BuildResult:
     signoff: Any = None  # codekit.release.signoff.SignoffStatus when the project's sign-off was checked
     prerelease: bool = False
     readiness: dict[str, Any] = field(default_factory=dict)  # the lint summary (codekit.validate.lint)
+    timelines: dict[str, Any] | None = None  # what the release says of its request history (with --requests)
 
     @property
     def level(self) -> str | None:
@@ -115,6 +116,7 @@ class BuildResult:
             "changes": self.diff.counts() if self.diff is not None else {}, "files": dict(sorted(self.files.items())),
             **({"signoff": self.signoff.to_dict()} if self.signoff is not None else {}),
             "prerelease": self.prerelease, "readiness": self.readiness,
+            **({"timelines": self.timelines} if self.timelines is not None else {}),
         }
 
 
@@ -266,7 +268,17 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
     write_release_dir(out, version, files)
     return BuildResult(version, target, prev.version if prev else None, diff,
                        {k: sha256_bytes(v) for k, v in files.items()}, approved, prerelease=prerelease,
-                       readiness=lint_report.readiness())
+                       readiness=lint_report.readiness(), timelines=_timelines_summary(doc.timelines))
+
+
+def _timelines_summary(tl: m.Timelines | None) -> dict[str, Any] | None:
+    if tl is None:
+        return None
+    said = lambda part: sum(1 for t in part.values() if t.expected)  # noqa: E731
+    return {"as_of": tl.as_of, "as_of_from": tl.as_of_from, "source": tl.source, "timed": tl.counts.timed,
+            "still_open": tl.counts.still_open, "categories": len(tl.categories), "codes": len(tl.codes),
+            "categories_with_expected": said(tl.categories), "codes_with_expected": said(tl.codes),
+            "codes_not_in_catalogue": tl.counts.codes_not_in_catalogue}
 
 
 def with_timelines(doc: m.CatalogueRelease, tax: Any, cat: Any, requests: str | Path, *, format: str | None = None,
