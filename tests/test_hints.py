@@ -21,6 +21,11 @@ SPAN = re.compile(r"`codekit ([a-z][a-z-]*)([^`]*)`")
 FOREIGN = {"--no-deps"}
 #: (module, option) -> why no command that imports the module can show it with a missing option.
 NOT_REACHED: dict[tuple[str, str], str] = {
+    ("codekit.analyse.timelines", "--as-of"): "raised for the as_of argument, which only timelines, release and "
+    "report pass (each has --as-of)",
+    **{("codekit.release.timelines", o): "as_request_options renames the options in errors raised reading a request "
+       "history, which only release and report read (both have --requests-columns and --requests-format)"
+       for o in ("--columns", "--format", "--requests-columns", "--requests-format")},
     ("codekit.release.build", "--built-at"): "raised for the built_at argument only codekit release passes",
     ("codekit.release.build", "--version"): "raised for the version argument only codekit release passes",
     ("codekit.release.build", "--pre-release"): "LintRefused, raised by build_release only (codekit release)",
@@ -61,6 +66,8 @@ NOT_SHOWN: dict[tuple[str, str], str] = {
         "codekit.io.catalogue", "codekit.io.open311", "codekit.io.rows", "codekit.io.problems")},
     **{(c, "codekit.io.open311"): "reads request rows (Open311 GET requests), never a service list or definition"
        for c in ("timelines", "convert-log")},
+    ("serve", "codekit.io.requests"): "serves verified releases; never reads request rows",
+    ("serve", "codekit.analyse.timelines"): "serves verified releases; never times request rows",
     ("sync", "codekit.cli._project"): "uses current_project and taxonomy_folder only, never resolve_inputs",
 }
 

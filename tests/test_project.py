@@ -162,7 +162,7 @@ def test_a_project_option_naming_a_folder_or_a_special_file(tmp_path, monkeypatc
 @pytest.mark.parametrize("text, line, message", [
     ('[inputs]\ncatalogue = "catalogue.yaml\n', 2, "TOML syntax error: "),
     ('[inputs]\ncatalogue = "catalogue.yaml"\ncatalog = "x"\n', 3, "unknown key 'catalog' in [inputs] "
-     "(expected catalogue, format, columns, definitions, errors, found 'catalog')"),
+     "(expected catalogue, format, columns, definitions, errors, requests, requests_columns, found 'catalog')"),
     ('[inputs]\ncatalogue = "catalogue.yaml"\n\n[lints]\nmax_codes = 3\n', 4, "unknown section [lints]"),
     ('[inputs]\ncatalogue = "nope.csv"\n', 2, "the catalogue named here does not exist: "),
     ('[inputs]\ncatalogue = "catalogue.yaml"\nerrors = "gone.parquet"\n', 3, "the errors named here does not exist"),

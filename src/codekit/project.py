@@ -44,6 +44,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "columns": (str, "for request rows: a preset (nyc, sf) or role=Column,..."),
         "definitions": (list, "Open311 service definition files whose attributes join the codes"),
         "errors": (str, "the intake error log (CSV or Parquet), or sample:SEED"),
+        "requests": (str, "the request history releases carry timelines from (docs/timelines.md)"),
+        "requests_columns": (str, "its columns: a preset (nyc, sf, toronto) or role=Column,..."),
     },
     "taxonomy": {"folder": (str, f"the working taxonomy folder (default {DEFAULT_TAXONOMY!r})")},
     "propose": {"max_answers": (int, f"answers per question in proposed drafts (default {DEFAULT_MAX_ANSWERS})")},
@@ -73,6 +75,8 @@ class Project:
     max_answers: int = DEFAULT_MAX_ANSWERS
     lint: dict[str, Any] = field(default_factory=dict)
     out: Path = Path(DEFAULT_OUT)
+    requests: str | None = None              # a path (resolved): the request history
+    requests_columns: str | None = None
 
     @property
     def root(self) -> Path:
@@ -83,7 +87,7 @@ class Project:
             "path": str(self.path), "catalogue": self.catalogue, "format": self.format, "columns": self.columns,
             "definitions": [str(p) for p in self.definitions], "errors": self.errors,
             "taxonomy": str(self.taxonomy), "max_answers": self.max_answers, "lint": dict(self.lint),
-            "out": str(self.out),
+            "out": str(self.out), "requests": self.requests, "requests_columns": self.requests_columns,
         }
 
 
@@ -215,6 +219,8 @@ def read_project(path: str | Path, *, check_files: bool = True) -> Project:
         max_answers=data.get("propose", {}).get("max_answers", DEFAULT_MAX_ANSWERS),
         lint=lint,
         out=root / data.get("release", {}).get("out", DEFAULT_OUT),
+        requests=resolve("requests", inputs.get("requests"), must_exist=True),
+        requests_columns=inputs.get("requests_columns"),
     )
 
 

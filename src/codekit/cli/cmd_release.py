@@ -43,11 +43,26 @@ def release(
         False, "--pre-release", "--draft", metavar="",
         help="Build a draft (X.Y.Z-draft.N, status draft in catalogue.json) even with lint errors: not for publication.",
     ),
+    requests: Optional[Path] = typer.Option(
+        None, "--requests", help="Request history (any source `codekit timelines` reads): the release carries the "
+        "expected timelines per category and code. Default: the project's [inputs] requests.", show_default=False,
+    ),
+    requests_format: Optional[str] = typer.Option(
+        None, "--requests-format", help="Its source: toronto, nyc, open311, seeclickfix or rows; detected when omitted."),
+    requests_columns: Optional[str] = typer.Option(
+        None, "--requests-columns", help="Its columns, as `codekit timelines --columns`: a preset (nyc, sf, toronto) "
+        "or role=Column,... Default: the project's [inputs] requests_columns."),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="Export time of the request history: open requests are censored here (default: its "
+        "latest timestamp, never the clock)."),
+    business_days: bool = typer.Option(False, "--business-days", metavar="", help="Time requests in Monday-Friday days."),
     project: Optional[Path] = PROJECT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Build a release: catalogue.json, Open311 JSON/XML, routing table CSV/Parquet, status.json,
-    SKOS Turtle, CHANGELOG.md and manifest.json, in OUT/VERSION/.
+    SKOS Turtle, CHANGELOG.md and manifest.json, in OUT/VERSION/. With --requests the release also
+    carries the expected timelines (p50/p80/p90 days, counts, SLA compliance, a suggested
+    Closing-the-Loop level) per category and code.
 
     The taxonomy is validated first: with findings nothing is written (exit 1). Then it is linted
     (`codekit lint`): with lint errors nothing is written (exit 1) unless --pre-release asks for a
@@ -62,11 +77,15 @@ def release(
     signoff = project_signoff(project)
     cat = catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions, sample=sample)
     taxonomy, out = taxonomy_folder(taxonomy), release_out(out)
+    proj = current_project()
+    if requests is None and proj is not None and proj.requests is not None:
+        requests, requests_columns = Path(proj.requests), requests_columns or proj.requests_columns
     try:
         with progress("building the release", total=None, enabled=not as_json):
             result = build_release(taxonomy, cat(), out, version=version, source_revision=source_revision,
-                                   built_at=built_at, signoff=signoff, lint_options=lint_options(current_project()),
-                                   prerelease=prerelease)
+                                   built_at=built_at, signoff=signoff, lint_options=lint_options(proj),
+                                   prerelease=prerelease, requests=requests, requests_format=requests_format,
+                                   requests_columns=requests_columns, as_of=as_of, business_days=business_days)
     except ReleaseRefused as e:
         if as_json:
             emit_json({"released": False, "error": str(e), "validation": e.report.to_dict()})
@@ -92,6 +111,16 @@ def release(
     kind = "a draft, not for publication, " if result.prerelease else ""
     console().print(f"Released {result.version}{since}, {kind}to {result.path}: {len(result.files)} files", markup=False,
                     soft_wrap=True)
+    t = result.timelines
+    if t is not None:
+        console().print(
+            f"Timelines from {t['source']}, as of {t['as_of']}" + (" (the latest timestamp)" if t["as_of_from"] == "data"
+                                                                 else "")
+            + f": {t['timed']:,} requests timed ({t['still_open']:,} still open); {t['categories']:,} categories and "
+            f"{t['codes']:,} codes with requests, {t['categories_with_expected']:,} and {t['codes_with_expected']:,} "
+            "with an expected time for residents"
+            + (f"; {t['codes_not_in_catalogue']:,} request codes not in the catalogue" if t["codes_not_in_catalogue"]
+               else ""), markup=False, soft_wrap=True)
     if result.signoff is not None and result.signoff.approvals():
         who = sorted({f"{a.division} ({a.by})" for a in result.signoff.approvals()})
         console().print(f"Approved by: {'; '.join(who)}", markup=False, soft_wrap=True)

@@ -36,6 +36,13 @@ def report(
     columns: Optional[str] = COLUMNS_OPTION,
     definitions: Optional[list[Path]] = DEFINITIONS_OPTION,
     sample: bool = SAMPLE_OPTION,
+    requests: Optional[Path] = typer.Option(
+        None, "--requests", help="Request history (any source `codekit timelines` reads): adds SLA against actual "
+        "per division and the suggested Closing-the-Loop levels. Default: the project's [inputs] requests.",
+        show_default=False),
+    requests_format: Optional[str] = typer.Option(None, "--requests-format", help="Its source (toronto, nyc, open311, seeclickfix, rows); detected when omitted."),
+    requests_columns: Optional[str] = typer.Option(None, "--requests-columns", help="Its columns, as `codekit timelines --columns`."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Export time of the request history (default: its latest timestamp)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write the consolidation report: one self-contained HTML file (offline, printable) with charts
@@ -54,8 +61,11 @@ def report(
         tax = taxonomy
         if tax is None and proj is not None and proj.taxonomy.is_dir():
             tax = proj.taxonomy
+        if requests is None and proj is not None and proj.requests is not None:
+            requests, requests_columns = Path(proj.requests), requests_columns or proj.requests_columns
         result = make_report(tax, cat, log, out=out, markdown=markdown, top=top, run_validation=not no_validate,
-                             seed=seed, progress=advance, lint_options=lint_options(proj))
+                             seed=seed, progress=advance, lint_options=lint_options(proj), requests=requests,
+                             requests_format=requests_format, requests_columns=requests_columns, as_of=as_of)
     if as_json:
         emit_json(result)
         return

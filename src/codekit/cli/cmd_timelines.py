@@ -85,6 +85,10 @@ def render(result: dict, top: int) -> None:
         out.print("[yellow]Bad input (counted, not dropped):[/yellow] " + ", ".join(f"{k} {v:,}" for k, v in bad.items()))
     for w in result["warnings"]:
         out.print(f"[yellow]warning:[/yellow] {escape(w)}")
+    j = result.get("join")
+    if j and j["requests"]:
+        out.print(f"Joined to the catalogue: {100 * j['rate']:.1f}% of {j['requests']:,} requests ({j['by_code']:,} by "
+                  f"code, {j['by_name']:,} by name, {j['unmatched']:,} not)")
     o = result["overall"]
     out.print(f"All requests: p50 {_q(o, 'p50', unit)}, p80 {_q(o, 'p80', unit)}, p90 {_q(o, 'p90', unit)} "
               f"({'business days' if unit == 'business_days' else 'h = hours, d = days'}; '> seen' = longer than "

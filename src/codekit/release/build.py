@@ -104,6 +104,7 @@ class BuildResult:
     signoff: Any = None  # codekit.release.signoff.SignoffStatus when the project's sign-off was checked
     prerelease: bool = False
     readiness: dict[str, Any] = field(default_factory=dict)  # the lint summary (codekit.validate.lint)
+    timelines: dict[str, Any] | None = None  # what the release says of its request history (with --requests)
 
     @property
     def level(self) -> str | None:
@@ -115,6 +116,7 @@ class BuildResult:
             "changes": self.diff.counts() if self.diff is not None else {}, "files": dict(sorted(self.files.items())),
             **({"signoff": self.signoff.to_dict()} if self.signoff is not None else {}),
             "prerelease": self.prerelease, "readiness": self.readiness,
+            **({"timelines": self.timelines} if self.timelines is not None else {}),
         }
 
 
@@ -146,7 +148,7 @@ def render_files(doc: m.CatalogueRelease, changelog_text: str) -> dict[str, byte
     from codekit.release.search import search_index
     from codekit.release.skos import skos_turtle
 
-    dumped = doc.model_dump(mode="json")
+    dumped = doc.dump()
     if dumped["metadata"].get("status") == "final":
         del dumped["metadata"]["status"]  # written for drafts only: final releases read as before
     files: dict[str, bytes] = {
@@ -192,11 +194,18 @@ def working_document(taxonomy_dir: Any, catalogue: Any = None):
 def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "dist", *,
                   version: str | None = None, source_revision: str | None = None, built_at: str | None = None,
                   sample_limit: int = 500, seed: int = 311, signoff: Any = None, lint_options: Any = None,
-                  prerelease: bool = False) -> BuildResult:
+                  prerelease: bool = False, requests: str | Path | None = None, requests_format: str | None = None,
+                  requests_columns: str | None = None, as_of: str | None = None, business_days: bool = False,
+                  min_requests: int | None = None) -> BuildResult:
     """Validate, version and write a release to ``out/<version>/``; see the module docstring.
 
     ``signoff`` (a :class:`codekit.release.signoff.Signoff`): refuse the release (``SignoffMissing``, exit 1)
-    when a change lacks its divisions' approvals; the CHANGELOG and manifest list who approved."""
+    when a change lacks its divisions' approvals; the CHANGELOG and manifest list who approved.
+
+    ``requests`` (a request history, any source ``codekit timelines`` reads; ``requests_format``,
+    ``requests_columns``, ``as_of``, ``business_days`` as there): the release carries the expected timelines per
+    category and code (``catalogue.json`` ``timelines``, ``status.json``, the Open311 definitions). Without it the
+    release is exactly what it was before timelines existed."""
     from codekit.release.document import with_version
     from codekit.release.render import changelog, changelog_entry
     from codekit.validate import validate
@@ -224,6 +233,9 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
     if not lint_report.ok and not prerelease:
         raise LintRefused(lint_report, path=str(tax.source))
 
+    if requests is not None:
+        doc = with_timelines(doc, tax, cat, requests, format=requests_format, columns=requests_columns, as_of=as_of,
+                             business_days=business_days, min_requests=min_requests)
     prev = latest_release(out)
     diff = diff_documents(prev.document, doc, b_name="working") if prev is not None else None
     if version is None:
@@ -256,7 +268,35 @@ def build_release(taxonomy_dir: Any, catalogue: Any = None, out: str | Path = "d
     write_release_dir(out, version, files)
     return BuildResult(version, target, prev.version if prev else None, diff,
                        {k: sha256_bytes(v) for k, v in files.items()}, approved, prerelease=prerelease,
-                       readiness=lint_report.readiness())
+                       readiness=lint_report.readiness(), timelines=_timelines_summary(doc.timelines))
+
+
+def _timelines_summary(tl: m.Timelines | None) -> dict[str, Any] | None:
+    if tl is None:
+        return None
+    said = lambda part: sum(1 for t in part.values() if t.expected)  # noqa: E731
+    return {"as_of": tl.as_of, "as_of_from": tl.as_of_from, "source": tl.source, "timed": tl.counts.timed,
+            "still_open": tl.counts.still_open, "categories": len(tl.categories), "codes": len(tl.codes),
+            "categories_with_expected": said(tl.categories), "codes_with_expected": said(tl.codes),
+            "codes_not_in_catalogue": tl.counts.codes_not_in_catalogue}
+
+
+def with_timelines(doc: m.CatalogueRelease, tax: Any, cat: Any, requests: str | Path, *, format: str | None = None,
+                   columns: str | None = None, as_of: str | None = None, business_days: bool = False,
+                   min_requests: int | None = None) -> m.CatalogueRelease:
+    """``doc`` with the timelines of the request history ``requests`` over its taxonomy and catalogue."""
+    from codekit.analyse.timelines import CTL_MIN_REQUESTS, build_timelines
+    from codekit.release.timelines import timelines_block
+
+    from codekit.release.timelines import as_request_options
+
+    n_min = CTL_MIN_REQUESTS if min_requests is None else min_requests
+    try:
+        result = build_timelines(requests, format=format, columns=columns, catalogue=cat, taxonomy=tax, as_of=as_of,
+                                 business_days=business_days, min_requests=n_min)
+    except CodekitError as e:
+        raise as_request_options(e) from None
+    return doc.model_copy(update={"timelines": timelines_block(result, doc, min_requests=n_min)})
 
 
 def write_release_dir(out: Path, version: str, files: dict[str, bytes]) -> Path:

@@ -50,6 +50,7 @@ CHANGE_KINDS: dict[str, tuple[str, str]] = {
     "field-removed": ("major", "a code lost an operational field"),
     "field-changed": ("minor", "an operational field's datatype, required flag, order or value keys changed"),
     "field-reworded": ("patch", "an operational field's prompt, description or value names changed"),
+    "timelines-updated": ("patch", "the expected timelines from request history changed (or were added)"),
 }
 
 
@@ -328,6 +329,13 @@ def diff_documents(a: m.CatalogueRelease, b: m.CatalogueRelease, *, a_name: str 
 
     changes += _codes(codes_a, codes_b)
     changes.sort(key=Change.sort_key)
+    if b.timelines is not None and a.timelines != b.timelines:  # a side without history drops nothing
+        ta = a.timelines
+        changes.append(Change("timelines-updated", "expected timelines " + (
+            f"as of {ta.as_of} -> as of {b.timelines.as_of}" if ta is not None else f"added (as of {b.timelines.as_of})")
+            + f" from {b.timelines.counts.timed:,} requests", None, None, (),
+            ta.as_of if ta is not None else None, b.timelines.as_of))
+        changes.sort(key=Change.sort_key)
     return Diff(name_a, name_b, changes, None, list(a.routing), list(b.routing))
 
 

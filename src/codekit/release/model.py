@@ -162,6 +162,52 @@ class RoutingRow(_Strict):
     field_map: str = "{}"
 
 
+class Timeline(_Strict):
+    """How long requests of one code or category really took (Kaplan-Meier over the request history,
+    open requests censored at ``as_of``); see docs/timelines.md."""
+
+    requests: int = Field(description="Requests timed (closed or still open at as_of).")
+    closed: int
+    still_open: int = Field(description="Requests still open at as_of (right-censored there).")
+    open_share: Optional[float] = None
+    p50_days: Optional[float] = Field(default=None, description="Half of the requests were closed within this many "
+                                      "days; null when that cannot be estimated (too many still open).")
+    p80_days: Optional[float] = None
+    p90_days: Optional[float] = None
+    follow_up_days: Optional[float] = Field(default=None, description="The longest time observed (closed or open).")
+    sla_days: Optional[float] = Field(default=None, description="The stated SLA the compliance is measured against.")
+    sla_compliance: Optional[float] = Field(default=None, description="Estimated share closed within the SLA.")
+    due_on_time_share: Optional[float] = Field(default=None, description="Share closed by the due date the source "
+                                               "recorded (NYC Due Date, Open311 expected_datetime), when it has one.")
+    acknowledged_p50_days: Optional[float] = None
+    suggested_ctl_level: Optional[int] = Field(default=None, description="A hint from the observed duration and "
+                                               "spread (1 simple, 2 milestone, 3 complex); never the curated level.")
+    expected: Optional[str] = Field(default=None, description="What to tell a resident, e.g. 'Most requests like "
+                                    "this are done within 4 days.'; null with too few requests to say.")
+
+
+class TimelineCounts(_Strict):
+    rows: int
+    timed: int
+    closed: int
+    still_open: int
+    excluded: dict[str, int] = Field(default_factory=dict, description="Rows not timed, per reason.")
+    codes_not_in_catalogue: int = Field(description="Codes of the requests this release does not carry.")
+
+
+class Timelines(_Strict):
+    """The expected timelines a release carries when it is built with request history."""
+
+    as_of: str = Field(description="Export time: open requests are censored here.")
+    as_of_from: Literal["data", "given"] = Field(description="'data': the latest timestamp in the history.")
+    source: str = Field(description="The request history's file name (no folder) and format.")
+    unit: Literal["hours", "business_days"]
+    min_requests: int = Field(description="Fewer timed requests than this: no expected text, no suggested level.")
+    counts: TimelineCounts
+    categories: dict[str, Timeline] = Field(description="Per public category: the requests of every code it routes to.")
+    codes: dict[str, Timeline]
+
+
 class CatalogueRelease(_Strict):
     """``catalogue.json``: the whole release in one self-describing document."""
 
@@ -169,10 +215,20 @@ class CatalogueRelease(_Strict):
     categories: list[Category]
     codes: list[Code]
     routing: list[RoutingRow]
+    timelines: Optional[Timelines] = Field(
+        default=None, description="Expected timelines from request history; only in releases built with "
+        "request history (left out otherwise, so releases without history read as before).")
+
+    def dump(self) -> dict[str, Any]:
+        """The document as plain JSON data, as ``catalogue.json`` holds it (no ``timelines`` key without them)."""
+        d = self.model_dump(mode="json")
+        if d.get("timelines") is None:
+            d.pop("timelines", None)
+        return d
 
     def content(self) -> dict[str, Any]:
         """Everything but the metadata, as plain JSON data (what the content hash covers)."""
-        d = self.model_dump(mode="json")
+        d = self.dump()
         d.pop("metadata")
         return d
 
@@ -231,6 +287,20 @@ class Manifest(_Strict):
     )
 
 
+class StatusTimeline(_Strict):
+    """The observed timeline beside the promise: what a status page can tell a resident."""
+
+    as_of: str
+    requests: int
+    still_open: int
+    p50_days: Optional[float]
+    p80_days: Optional[float]
+    p90_days: Optional[float]
+    sla_compliance: Optional[float]
+    suggested_ctl_level: Optional[int] = Field(description="A hint beside ctl_level, never in its place.")
+    expected: Optional[str]
+
+
 class StatusCode(_Strict):
     """What a status page shows for one service code."""
 
@@ -240,6 +310,8 @@ class StatusCode(_Strict):
     ctl_level: Optional[int] = Field(description="Closing-the-Loop level: 1 simple, 2 milestone, 3 complex.")
     sla_days: Optional[float] = Field(description="Service level in days, when known.")
     milestones: list[str] = Field(description="Status milestones residents are told, in order.")
+    timeline: Optional[StatusTimeline] = Field(default=None, description="Observed timeline (releases built with "
+                                                 "request history only).")
 
 
 class SlaRange(_Strict):
@@ -256,6 +328,8 @@ class StatusCategory(_Strict):
     sla_days: Optional[SlaRange] = Field(description="Shortest and longest SLA of its codes, when known.")
     milestones: list[str]
     referral_only: bool = Field(description="Every route is a referral: the City records no code.")
+    timeline: Optional[StatusTimeline] = Field(default=None, description="Observed timeline (releases built with "
+                                               "request history only).")
 
 
 class StatusRelease(_Strict):

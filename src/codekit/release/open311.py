@@ -8,6 +8,14 @@ Its questions are the attributes of its service definition (``code`` = question 
 ``description`` = the prompt, ``order`` from 1, list answers as ``values``); a question asked only
 after certain answers says so in ``datatype_description``.
 
+A release built with request history (``codekit release --requests``) adds, to each category whose timeline
+gives a sentence for residents, one informational attribute at the end of its service definition: GeoReport v2
+has no duration field on a service, and an attribute with ``variable: false`` is, in the spec's words, "only used
+to present information to the user within the description field". Its ``code`` is :data:`EXPECTED_CODE`,
+``description`` the sentence ("Most requests like this are done within 4 days."), ``datatype_description`` the
+figures behind it; such a service then says ``metadata: true``. ``expected_datetime`` belongs to service
+*requests*, not services: a server answering ``POST requests`` can set it from ``p80_days`` in ``catalogue.json``.
+
 The XML has the same structure as the JSON (:func:`xml_to_structure` reads it back for the check).
 """
 
@@ -20,12 +28,22 @@ from codekit.io.serial import xml_text
 from codekit.release import model as m
 
 
-def service(cat: m.Category) -> dict[str, Any]:
+#: The code of the informational attribute that carries the expected time to close.
+EXPECTED_CODE = "codekit_expected_time"
+
+
+def _expected(doc: m.CatalogueRelease | None, cat: m.Category) -> m.Timeline | None:
+    tl = doc.timelines if doc is not None else None
+    t = tl.categories.get(cat.id) if tl is not None else None
+    return t if t is not None and t.expected else None
+
+
+def service(cat: m.Category, doc: m.CatalogueRelease | None = None) -> dict[str, Any]:
     return {
         "service_code": cat.id,
         "service_name": cat.label,
         "description": cat.description or None,
-        "metadata": bool(cat.questions),
+        "metadata": bool(cat.questions) or _expected(doc, cat) is not None,
         "type": "realtime",
         "keywords": ", ".join(cat.synonyms) or None,
         "group": cat.groups[0] if cat.groups else None,
@@ -44,7 +62,22 @@ def _asked_when(cat: m.Category, q: m.Question) -> str | None:
     return "Asked only when " + " and ".join(parts) + "."
 
 
-def definition(cat: m.Category) -> dict[str, Any]:
+def _days(v: float | None) -> str:
+    return "longer than observed" if v is None else f"{v:g} days"
+
+
+def expected_attribute(t: m.Timeline, as_of: str, order: int) -> dict[str, Any]:
+    """The informational (``variable: false``) attribute saying how long requests like this take."""
+    return {
+        "variable": False, "code": EXPECTED_CODE, "datatype": "string", "required": False,
+        "datatype_description": (f"From {t.requests:,} requests ({t.still_open:,} still open) as of {as_of}: half "
+                                 f"closed within {_days(t.p50_days)}, 4 in 5 within {_days(t.p80_days)}, 9 in 10 "
+                                 f"within {_days(t.p90_days)}."),
+        "order": order, "description": t.expected,
+    }
+
+
+def definition(cat: m.Category, doc: m.CatalogueRelease | None = None) -> dict[str, Any]:
     attrs = []
     for i, q in enumerate(cat.questions, 1):
         a: dict[str, Any] = {
@@ -59,11 +92,14 @@ def definition(cat: m.Category) -> dict[str, Any]:
         if q.values:
             a["values"] = [{"key": v.key, "name": v.label} for v in q.values]
         attrs.append(a)
+    t = _expected(doc, cat)
+    if t is not None:
+        attrs.append(expected_attribute(t, doc.timelines.as_of, len(attrs) + 1))
     return {"service_code": cat.id, "attributes": attrs}
 
 
 def service_list(doc: m.CatalogueRelease) -> list[dict[str, Any]]:
-    return [service(c) for c in doc.categories]
+    return [service(c, doc) for c in doc.categories]
 
 
 # ----------------------------------------------------------------------------------------------- XML
@@ -170,7 +206,7 @@ def files(doc: m.CatalogueRelease) -> dict[str, bytes]:
     services = service_list(doc)
     out = {"open311/services.json": m.pretty_json(services), "open311/services.xml": services_xml(services)}
     for c in doc.categories:
-        d = definition(c)
+        d = definition(c, doc)
         out[f"open311/services/{c.id}.json"] = m.pretty_json(d)
         out[f"open311/services/{c.id}.xml"] = definition_xml(d)
     return out

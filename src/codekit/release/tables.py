@@ -72,6 +72,16 @@ def status(doc: m.CatalogueRelease) -> dict[str, Any]:
             "milestones": _milestones(ctl, cat.milestones),
             "referral_only": not cs,
         }
+    tl = doc.timelines
+    if tl is not None:  # only releases built with request history: the others read exactly as before
+        from codekit.release.timelines import status_timeline
+
+        for key, t in tl.codes.items():
+            if key in codes:
+                codes[key]["timeline"] = status_timeline(t, tl.as_of)
+        for key in tl.categories:
+            if key in cats:
+                cats[key]["timeline"] = status_timeline(tl.categories[key], tl.as_of)
     meta = doc.metadata.model_dump(mode="json")
     meta["schema_id"] = m.STATUS_SCHEMA_ID
     out = {"metadata": meta, "categories": cats, "codes": codes}

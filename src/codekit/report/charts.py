@@ -188,3 +188,29 @@ def network(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]], *,
 def findings_bars(counts: dict[str, int], *, title: str) -> str:
     labels = list(counts)
     return size_bars(labels, [counts[k] for k in labels], title=title, xlabel="findings")
+
+
+def sla_vs_actual(labels: Sequence[str], p50: Sequence[float | None], p90: Sequence[float | None],
+                  sla: Sequence[float | None], *, title: str, xlabel: str = "days") -> str:
+    """Per label: the observed p50 (dark) and p90 (light) time to close as bars, and the stated SLA as a black
+    diamond. A quantile that cannot be estimated (too many still open) draws no bar and says "> seen"."""
+    with _mpl() as plt:
+        n = len(labels)
+        fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.42 * max(n, 1)))
+        ys = list(range(n))
+        h = 0.38
+        ax.barh([y + h / 2 for y in ys], [v or 0 for v in p90], height=h, color="#9ecae1", label="p90 (9 in 10 closed)")
+        ax.barh([y - h / 2 for y in ys], [v or 0 for v in p50], height=h, color=AFTER, label="p50 (half closed)")
+        for y, a, b in zip(ys, p50, p90):
+            ax.text(a or 0, y - h / 2, f" {a:g}" if a is not None else " > seen", va="center", fontsize=7.5)
+            ax.text(b or 0, y + h / 2, f" {b:g}" if b is not None else " > seen", va="center", fontsize=7.5)
+        pts = [(s, y) for y, s in zip(ys, sla) if s is not None]
+        if pts:
+            ax.scatter([s for s, _ in pts], [y for _, y in pts], marker="D", s=28, color="#000000", zorder=3,
+                       label="stated SLA")
+        ax.set_yticks(ys, [short(x, 40) for x in labels])
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        ax.set_title(title, loc="left")
+        ax.legend(loc="lower right", frameon=False, fontsize=7.5)
+        return _svg(plt, fig)

@@ -193,8 +193,15 @@ def build_report(
     taxonomy_note: str = "",
     progress: Callable[..., None] | None = None,
     lint_options: Any = None,
+    requests: Any = None,
+    requests_format: str | None = None,
+    requests_columns: str | None = None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data.
+
+    ``requests`` (a request history, as ``codekit timelines`` reads): the timelines section, SLA against
+    actual per division (the same computation as ``codekit timelines`` and ``codekit release --requests``).
 
     ``taxonomy``: a folder or a loaded :class:`~codekit.taxonomy.model.Taxonomy`; ``catalogue``: the
     service codes; ``log``: an :class:`~codekit.io.errorlog.ErrorLog` or ``None`` (no error sections).
@@ -262,6 +269,12 @@ def build_report(
         step(1, description="validating")
     validation = _validation(taxonomy, catalogue, seed=seed, top=top) if run_validation else {"ran": False}
 
+    timelines = None
+    if requests is not None:
+        step(1, description=f"timing {requests}")
+        timelines = _timelines_section(requests, taxonomy, catalogue, top=top, format=requests_format,
+                                       columns=requests_columns, as_of=as_of)
+
     from codekit.validate.lint import lint
 
     readiness = lint(taxonomy, catalogue, options=lint_options).readiness()
@@ -276,7 +289,9 @@ def build_report(
             "taxonomy_note": taxonomy_note,
             "catalogue": str(catalogue.source or ""),
             "errors": str(getattr(log, "source", "") or "") if log is not None else None,
+            "requests": str(requests) if requests is not None else None,
         },
+        "timelines": timelines,
         "headline": headline,
         "divisions": divisions,
         "category_sizes": [{"id": c["id"], "label": c["label"], "n_codes": c["n_codes"]} for c in cats],
@@ -293,6 +308,36 @@ def build_report(
         "n_question_bank": len(qbank),
         "validation": validation,
         "readiness": readiness,
+    }
+
+
+def _timelines_section(requests: Any, taxonomy: Any, catalogue: Catalogue, *, top: int, format: str | None,
+                       columns: str | None, as_of: str | None) -> dict[str, Any]:
+    """SLA against actual per division, and the codes whose observed timeline suggests another Closing-the-Loop
+    level than the curated one (``codekit.analyse.timelines.build_timelines``)."""
+    from codekit.analyse.timelines import build_timelines
+
+    from codekit.errors import CodekitError
+    from codekit.release.timelines import as_request_options
+
+    try:
+        res = build_timelines(requests, format=format, columns=columns, catalogue=catalogue, taxonomy=taxonomy,
+                              as_of=as_of)
+    except CodekitError as e:
+        raise as_request_options(e) from None
+    hints = [r for r in res["codes"] if r["suggested_ctl_level"] is not None and r["ctl_level"] is not None
+             and r["suggested_ctl_level"] != r["ctl_level"]]
+    unset = [r for r in res["codes"] if r["suggested_ctl_level"] is not None and r["ctl_level"] is None]
+    keep = ("code", "name", "division", "n_requests", "open_share", "p50_days", "p80_days", "p90_days", "sla_days",
+            "sla_compliance", "ctl_level", "suggested_ctl_level")
+    return {
+        "source": res["source"], "format": res["format"], "as_of": res["as_of"], "as_of_default": res["as_of_default"],
+        "counts": res["counts"], "overall": {k: res["overall"].get(k) for k in keep if k in res["overall"]},
+        "join": res.get("join"),
+        "divisions": res["divisions"][:top], "n_divisions": len(res["divisions"]),
+        "codes": [{k: r[k] for k in keep} for r in res["codes"][:top]],
+        "ctl_hints": [{k: r[k] for k in keep} for r in hints[:top]], "n_ctl_hints": len(hints),
+        "n_ctl_unset_suggested": len(unset),
     }
 
 
@@ -395,6 +440,7 @@ _SECTIONS = (
     ("errors", "Error hotspots"),
     ("confusion", "Confusion network"),
     ("steps", "Intake steps"),
+    ("timelines", "Timelines"),
     ("questions", "Question bank"),
     ("validation", "Validation"),
 )
@@ -429,6 +475,12 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
             c = e["confusion"]
             out["network"] = charts.network(c["nodes"], c["edges"], title="Codes residents and staff mix up",
                                             seed=data["seed"])
+    t = data.get("timelines")
+    if t and t["divisions"]:
+        ds = t["divisions"]
+        out["timelines"] = charts.sla_vs_actual(
+            [d["division"] for d in ds], [d["p50_days"] for d in ds], [d["p90_days"] for d in ds],
+            [d["sla_days"] for d in ds], title="Time to close per division: observed p50 and p90 against the stated SLA")
     s = data["steps"]["summary"]
     bd = data["steps"]["by_division"][:top]
     out["steps"] = charts.before_after_bars(
@@ -460,6 +512,32 @@ def _code_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
              r["after"]["category"]] for r in rows]
 
 
+def _days(v: float | None) -> str:
+    """Days as the timelines tables show them: '> seen' when the quantile cannot be estimated."""
+    return "> seen" if v is None else f"{v:,.1f}"
+
+
+def _sla(v: float | None) -> str:
+    return "none stated" if v is None else f"{v:,.1f}"
+
+
+def _share(v: float | None) -> str:
+    from codekit.report.templates import pct
+
+    return "n/a" if v is None else pct(v, 0)
+
+
+def _timeline_row(d: dict[str, Any]) -> list[Any]:
+    return [d["division"], d["codes"], d["n_requests"], _share(d["open_share"]), _days(d["p50_days"]),
+            _days(d["p80_days"]), _days(d["p90_days"]), _sla(d["sla_days"]), _share(d["sla_compliance"]),
+            _share(d.get("due_on_time_share"))]
+
+
+TIMELINE_HEADERS = ["division", "codes", "requests", "still open", "p50 d", "p80 d", "p90 d", "SLA d", "within SLA",
+                    "closed by due date"]
+CTL_HEADERS = ["code", "name", "division", "requests", "p50 d", "p90 d", "curated level", "suggested level"]
+
+
 def html_context(data: dict[str, Any]) -> dict[str, Any]:
     """What ``templates/report.html.j2`` shows: the report data, its charts and its table rows."""
     from codekit.report.templates import pct
@@ -477,7 +555,8 @@ def html_context(data: dict[str, Any]) -> dict[str, Any]:
     return {
         **data,
         "h": data["headline"], "v": v, "e": e, "s": steps["summary"], "readiness": data.get("readiness"),
-        "sections": _SECTIONS, "charts": _charts(data),
+        "sections": _SECTIONS, "charts": _charts(data), "t": data.get("timelines"),
+        "timeline_headers": TIMELINE_HEADERS, "ctl_headers": CTL_HEADERS,
         "divisions_shown": [[d["division"], d["codes_before"], d["categories_after"]] for d in divs[:top]],
         "divisions_more": max(0, len(divs) - top),
         "n_categories": len(sizes),
@@ -488,6 +567,9 @@ def html_context(data: dict[str, Any]) -> dict[str, Any]:
                       for p in e["confusion"]["top_pairs"]] if e else [],
         "steps_rows": _steps_rows(steps["summary"]),
         "step_tables": step_tables,
+        "timeline_rows": [_timeline_row(d) for d in (data.get("timelines") or {}).get("divisions", [])],
+        "ctl_rows": [[r["code"], r["name"], r["division"], r["n_requests"], _days(r["p50_days"]), _days(r["p90_days"]),
+                      r["ctl_level"], r["suggested_ctl_level"]] for r in (data.get("timelines") or {}).get("ctl_hints", [])],
         "finding_rows": [[f["type"], Path(f["file"]).name if f["file"] else "", f["line"] or "", f["code"] or "",
                           f["message"]] for f in v.get("findings", [])],
     }
@@ -560,6 +642,21 @@ def render_markdown(data: dict[str, Any], *, top: int = 10) -> str:
                   _md_table(["code a", "code b", "events", "same category"],
                             [[p["code_a"], p["code_b"], p["n"], "yes" if p["same_category"] else "no"]
                              for p in e["confusion"]["top_pairs"][:top]])]
+    t = data.get("timelines")
+    if t:
+        lines += ["## Timelines: SLA against actual, per division", "",
+                  f"From `{t['source']}` ({t['counts']['used']:,} requests timed, {t['counts']['open']:,} still open, "
+                  f"as of {t['as_of']}). p50/p80/p90: days until half / 4 in 5 / 9 in 10 were closed (Kaplan-Meier, "
+                  "open requests censored); SLA: the request-weighted median of the division's codes; within SLA: "
+                  "the share closed within its own code's SLA; closed by due date: of the requests with a due date the source "
+                  "recorded (NYC Due Date, Open311 expected_datetime).", "",
+                  _md_table(TIMELINE_HEADERS, [_timeline_row(d) for d in t["divisions"][:top]])]
+        if t["ctl_hints"]:
+            lines += [f"### Suggested Closing-the-Loop level differs from the curated one ({t['n_ctl_hints']:,} codes)",
+                      "", "A hint from the observed duration and spread (docs/timelines.md); the curated level stays.",
+                      "", _md_table(CTL_HEADERS, [[r["code"], r["name"], r["division"], r["n_requests"],
+                                                    _days(r["p50_days"]), _days(r["p90_days"]), r["ctl_level"],
+                                                    r["suggested_ctl_level"]] for r in t["ctl_hints"][:top]])]
     s = data["steps"]
     lines += ["## Intake steps (weighted mean per request)", "",
               _md_table(["division", "before", "after"],
@@ -603,14 +700,15 @@ def write_report(data: dict[str, Any], html_path: str | Path | None, markdown_pa
 def make_report(taxonomy: Any, catalogue: Catalogue, log: Any = None, *, out: str | Path | None,
                 markdown: str | Path | None = None, top: int = DEFAULT_TOP, run_validation: bool = True,
                 seed: int = 311, progress: Callable[..., None] | None = None,
-                lint_options: Any = None) -> dict[str, Any]:
+                lint_options: Any = None, requests: Any = None, requests_format: str | None = None,
+                requests_columns: str | None = None, as_of: str | None = None) -> dict[str, Any]:
     """``codekit report``: the report of ``taxonomy`` (a folder, a Taxonomy, or ``None`` for a draft proposed in
     memory) written to ``out`` (and ``markdown``); returns what ``--json`` prints: ``{"written", "headline",
     "inputs"}``. Both outputs are checked before any work, and again before either is written."""
     from codekit.io.files import check_outputs
 
     step = progress or (lambda *a, **k: None)
-    inputs = [p for p in (catalogue.source or None, getattr(log, "source", None) or None) if p]
+    inputs = [p for p in (catalogue.source or None, getattr(log, "source", None) or None, requests) if p]
     inputs = [p for p in inputs if Path(str(p)).exists()]
     check_outputs([out, markdown], inputs=inputs, make_parents=False)
     note = ""
@@ -618,7 +716,8 @@ def make_report(taxonomy: Any, catalogue: Catalogue, log: Any = None, *, out: st
         step(1, description="proposing a draft taxonomy")
         taxonomy, note = proposed_taxonomy(catalogue, log, seed=seed)
     data = build_report(taxonomy, catalogue, log, top=top, run_validation=run_validation, seed=seed,
-                        taxonomy_note=note, progress=progress, lint_options=lint_options)
+                        taxonomy_note=note, progress=progress, lint_options=lint_options, requests=requests,
+                        requests_format=requests_format, requests_columns=requests_columns, as_of=as_of)
     step(1, description=f"writing {out}")
     written = write_report(data, out, markdown, inputs=inputs)
     out = {"written": written, "headline": data["headline"], "inputs": data["inputs"]}

@@ -98,6 +98,12 @@ def preview_data(doc: dict[str, Any], *, source: str = "") -> dict[str, Any]:
             "fields": {f["key"]: {"prompt": f.get("prompt", ""), "required": bool(f.get("required"))}
                        for f in sc.get("fields") or []},
         }
+    tl = doc.get("timelines") or {}
+    if tl:  # a release built with request history: what a resident is told to expect (docs/release.md)
+        for c in categories:
+            c["expected"] = _expected(tl, (tl.get("categories") or {}).get(c["id"]))
+        for code, sc in codes.items():
+            sc["expected"] = _expected(tl, (tl.get("codes") or {}).get(code))
     meta = doc.get("metadata") or {}
     groups = sorted({g for c in categories for g in c["groups"]})
     return {
@@ -110,6 +116,14 @@ def preview_data(doc: dict[str, Any], *, source: str = "") -> dict[str, Any]:
         "codes": codes,
         "search": search_index(doc),
     }
+
+
+def _expected(tl: dict[str, Any], t: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The sentence and the counts behind it, or None when the release says nothing for this one."""
+    if not t or not t.get("expected"):
+        return None
+    return {"text": t["expected"], "requests": t["requests"], "still_open": t["still_open"],
+            "as_of": str(tl.get("as_of") or "")[:10]}
 
 
 def embed_json(data: Any) -> str:

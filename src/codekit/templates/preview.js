@@ -128,6 +128,7 @@ function renderQuestions(){
   if (!c){ box.appendChild(el("p", {"class":"muted"}, "Pick a category to see its questions.")); return; }
   box.appendChild(el("h2", {"data-testid":"category-title"}, c.label));
   if (c.description) box.appendChild(el("p", {"class":"muted"}, c.description));
+  if (c.expected) box.appendChild(expectedBox(c.expected, "category-expected"));
   c.questions.forEach(function(q){
     if (!asked(q, state.answers)) return;
     var fs = el("fieldset", {"data-testid":"question-"+q.key, "data-question":q.key});
@@ -173,6 +174,13 @@ function fillValue(c, f){
   return {value: v, how: "from: " + f.from_question + (hasMap ? " (mapped)" : "")};
 }
 function show(v){ if (v === null || v === undefined) return "\u2014"; return Array.isArray(v) ? v.join(", ") : String(v); }
+function expectedBox(x, testid){
+  /* what a resident can expect, from the release's timelines (codekit.release.timelines.expected_text) */
+  var p = el("p", {"class":"expected","data-testid":testid}, x.text);
+  p.appendChild(el("small", null, "Based on " + x.requests.toLocaleString("en") + " requests up to " + x.as_of +
+    (x.still_open ? " (" + x.still_open.toLocaleString("en") + " still open then)" : "") + "."));
+  return p;
+}
 function renderResult(){
   var box = byId("result"); clear(box);
   var c = category();
@@ -215,6 +223,7 @@ function renderResult(){
     box.appendChild(el("div", {"data-testid":"result-name"}, sc.name));
     box.appendChild(el("div", {"data-testid":"result-division"}, sc.division + (sc.section ? " \u2014 " + sc.section : "")));
     if (sc.sla_days !== null && sc.sla_days !== undefined) box.appendChild(el("div", {"class":"muted"}, "Service level: " + sc.sla_days + " days"));
+    if (sc.expected) box.appendChild(expectedBox(sc.expected, "result-expected"));
     var t = el("table", {"data-testid":"result-fields"});
     var hr = el("tr"); ["field","value","how"].forEach(function(h){ hr.appendChild(el("th", null, h)); }); t.appendChild(hr);
     Object.keys(r.fields).sort().forEach(function(k){
