@@ -56,36 +56,164 @@ SKIPPED = [
 ]
 
 
-def baselines(catalogue, k: int, truth):
-    """Each baseline's plain score (all text, Ward) and its best of four variants."""
+#: The city of each list: leave-one-city-out holds out every list of a city together (Helsinki's three
+#: languages are the same 15 services, so tuning on the Finnish list to score the Swedish one would leak).
+CITY = {"Helsinki (en)": "Helsinki", "Helsinki (fi)": "Helsinki", "Helsinki (sv)": "Helsinki"}
+
+#: codekit's grid for the leave-one-city-out protocol: the knobs that move the scores. The size cap and the
+#: semantic arbitration are requirements (no category over a share of the list; a shared word alone never
+#: joins codes), so the grid chooses how much of each, not whether.
+CODEKIT_GRID = [
+    {"linkage": linkage, "semantic": semantic, "max_share": share, "semantic_floor": floor}
+    for linkage in ("auto", "ward")
+    for semantic in (1.0, 2.0)
+    for share in (0.1, 0.15, 0.2, 0.25)
+    for floor in (0.2, 0.3)
+]
+
+
+def config_name(cfg: dict) -> str:
+    return (f"linkage {cfg['linkage']}, semantic {cfg['semantic']:g}, max share {cfg['max_share']:g}, "
+            f"semantic floor {cfg['semantic_floor']:g}")
+
+
+def default_config() -> dict:
+    """The shipped defaults, as a grid point."""
+    from codekit.propose.proposal import DEFAULT_MAX_SHARE
+    from codekit.propose.signals import DEFAULT_SEMANTIC_FLOOR, Weights
+
+    return {"linkage": "auto", "semantic": Weights().semantic, "max_share": DEFAULT_MAX_SHARE,
+            "semantic_floor": DEFAULT_SEMANTIC_FLOOR}
+
+
+def codekit_run(catalogue, column: str, k: int, cfg: dict) -> dict:
+    from codekit.propose.proposal import propose
+    from codekit.propose.signals import Weights
+
+    p = propose(catalogue, n_categories=k, against=column, seed=0, linkage=cfg["linkage"],
+                weights=Weights(semantic=cfg["semantic"]), max_share=cfg["max_share"],
+                semantic_floor=cfg["semantic_floor"])
+    return {"ari": p.against["ari"], "ami": p.against["ami"], "v_measure": p.against["v_measure"]}
+
+
+def baseline_variants(catalogue, k: int):
+    """Every baseline family's variants: {family: {variant: labels}}. TF-IDF words and characters on names or
+    all text (name + keywords + description); MiniLM embeddings (the sentence model codekit's semantic signal
+    uses, the same texts) of names or name + description; each with Ward or average-cosine linkage
+    (scikit-learn AgglomerativeClustering, K clusters)."""
+    import numpy as np
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from codekit.propose.metrics import score_against
 
     texts = {
         "all text": [" ".join([c.name, " ".join(c.keywords), c.description]) for c in catalogue],
         "names": [c.name for c in catalogue],
     }
-    out = {}
-    for base, make in (
-        ("TF-IDF words + agglomerative", lambda: TfidfVectorizer()),
-        ("TF-IDF characters + agglomerative", lambda: TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))),
-    ):
-        plain = best = None
-        for tname, docs in texts.items():
-            X = make().fit_transform(docs).toarray()
+    feats: dict[str, dict[str, object]] = {"TF-IDF words + agglomerative": {}, "TF-IDF characters + agglomerative": {}}
+    for tname, docs in texts.items():
+        feats["TF-IDF words + agglomerative"][tname] = TfidfVectorizer().fit_transform(docs).toarray()
+        feats["TF-IDF characters + agglomerative"][tname] = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 4)).fit_transform(docs).toarray()
+    if MODEL:
+        from codekit.propose.semantic import embed
+
+        feats[MINILM] = {
+            "name + description": np.asarray(embed([c.name + ". " + c.description for c in catalogue]), dtype=np.float64),
+            "names": np.asarray(embed([c.name for c in catalogue]), dtype=np.float64),
+        }
+    out: dict[str, dict[str, list[int]]] = {}
+    for fam, by_text in feats.items():
+        for tname, X in by_text.items():
             for linkage in ("ward", "average"):
-                kw = {"linkage": linkage} if linkage == "ward" else {"linkage": "average", "metric": "cosine"}
-                labels = AgglomerativeClustering(n_clusters=k, **kw).fit_predict(X)
-                s = score_against(truth, labels)
-                s["variant"] = f"{tname}, {linkage}"
-                if plain is None:
-                    plain = s
-                if best is None or (s["ari"], s["ami"]) > (best["ari"], best["ami"]):
-                    best = s
-        plain["best"] = best
-        out[base] = plain
+                kw = {"linkage": "ward"} if linkage == "ward" else {"linkage": "average", "metric": "cosine"}
+                out.setdefault(fam, {})[f"{tname}, {linkage}"] = list(
+                    AgglomerativeClustering(n_clusters=k, **kw).fit_predict(X))
+    return out
+
+
+def city_mean(per_list: dict[str, float], lists) -> float:
+    """The mean over cities of each city's mean over its lists (each city counts once)."""
+    by_city: dict[str, list[float]] = {}
+    for name in lists:
+        by_city.setdefault(CITY.get(name, name), []).append(per_list[name])
+    return sum(sum(v) / len(v) for v in by_city.values()) / len(by_city)
+
+
+def objective(score: dict) -> float:
+    """What the protocol maximises: the mean of ARI and AMI."""
+    return (score["ari"] + score["ami"]) / 2.0
+
+
+def loo_select(scores: dict, lists) -> tuple[dict, str]:
+    """Leave-one-city-out selection. ``scores``: {variant: {list: {"ari", "ami"}}} (variants in grid order).
+
+    For each list, the variant with the best :func:`city_mean` of :func:`objective` over the lists of the
+    OTHER cities (first in grid order on a tie), and its score on the list left out: {list: (variant, score)}.
+    Also returns the variant chosen on all lists (what ships as the default)."""
+    lists = list(lists)
+
+    def best(train):
+        return max(scores, key=lambda v: (city_mean({l: objective(scores[v][l]) for l in train}, train),
+                                          -list(scores).index(v)))
+
+    out = {}
+    for held in lists:
+        train = [l for l in lists if CITY.get(l, l) != CITY.get(held, held)]
+        v = best(train)
+        out[held] = (v, scores[v][held])
+    return out, best(lists)
+
+
+def leave_one_city_out(real: Path):
+    """The leave-one-city-out table: codekit and each baseline family, tuned on the other cities' lists.
+
+    Returns (rows, chosen_on_all, lists): rows = {method: {list: (variant, score)}}."""
+    from codekit.io.catalogue import load_catalogue
+    from codekit.propose.metrics import column_values, score_against
+
+    ck: dict[str, dict] = {}
+    fams: dict[str, dict[str, dict]] = {}
+    lists = []
+    for name, rel, column, _ in SETS:
+        path = real / rel
+        if not path.exists():
+            continue
+        lists.append(name)
+        cat = load_catalogue(path)
+        truth = column_values(cat, column)
+        k = len({t for t in truth if t})
+        for cfg in CODEKIT_GRID:
+            ck.setdefault(config_name(cfg), {})[name] = codekit_run(cat, column, k, cfg)
+        for fam, variants in baseline_variants(cat, k).items():
+            for v, labels in variants.items():
+                fams.setdefault(fam, {}).setdefault(v, {})[name] = score_against(truth, labels)
+    rows = {}
+    sel, chosen = loo_select(ck, lists)
+    rows["codekit (tuned on the other cities)"] = sel
+    chosen_all = {"codekit": chosen}
+    for fam, scores in fams.items():
+        sel_f, ch = loo_select(scores, lists)
+        rows[fam + " (tuned on the other cities)"] = sel_f
+        chosen_all[fam] = ch
+    default = config_name(default_config())
+    rows["codekit default (as shipped)"] = {l: (default, ck[default][l]) for l in lists} if default in ck else {}
+    return rows, chosen_all, lists
+
+
+def baselines(catalogue, k: int, truth):
+    """Each baseline's plain score (all text, Ward) and its best of four variants (after the fact)."""
+    from codekit.propose.metrics import score_against
+
+    out = {}
+    for fam, variants in baseline_variants(catalogue, k).items():
+        scored = {}
+        for v, labels in variants.items():
+            sc = score_against(truth, labels)
+            sc["variant"] = v
+            scored[v] = sc
+        plain = scored[next(iter(scored))]
+        plain["best"] = max(scored.values(), key=lambda x: (x["ari"], x["ami"]))
+        out[fam] = plain
     return out
 
 
@@ -150,6 +278,7 @@ def _model() -> str:
 
 MODEL = _model()
 NO_MODEL = "codekit default without the sentence model (--weight semantic=0)"
+MINILM = "MiniLM embeddings + agglomerative"
 
 #: Leave-one-out stability is computed for lists up to this many codes (the short ones, where one code moves
 #: the scores most).
@@ -157,21 +286,11 @@ JACKKNIFE_MAX = 100
 
 
 def plain_baselines(catalogue, k: int, truth):
-    """The two plain baselines only (all text, Ward): {name: scores}."""
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+    """The plain baselines only (all text or name + description, Ward): {name: scores}."""
     from codekit.propose.metrics import score_against
 
-    docs = [" ".join([c.name, " ".join(c.keywords), c.description]) for c in catalogue]
-    out = {}
-    for base, vec in (
-        ("TF-IDF words + agglomerative", TfidfVectorizer()),
-        ("TF-IDF characters + agglomerative", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4))),
-    ):
-        X = vec.fit_transform(docs).toarray()
-        out[base] = score_against(truth, AgglomerativeClustering(n_clusters=k).fit_predict(X))
-    return out
+    return {fam: score_against(truth, next(iter(variants.values())))
+            for fam, variants in baseline_variants(catalogue, k).items()}
 
 
 def jackknife(catalogue, column: str):
