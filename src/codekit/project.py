@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
     "taxonomy": {"folder": (str, f"the working taxonomy folder (default {DEFAULT_TAXONOMY!r})")},
     "propose": {"max_answers": (int, f"answers per question in proposed drafts (default {DEFAULT_MAX_ANSWERS})"),
-                "max_share": (float, "largest share of the list one proposed category may hold (default 0.1)")},
+                "max_share": (float, "largest share of the list one proposed category may hold (default 0.2)")},
     "lint": {
         "max_answers": (int, "more answers than this in one question: a warning (default: [propose] max_answers)"),
         "max_answers_error": (int, "more answers than this: an error (default 15)"),

@@ -36,12 +36,12 @@ def propose(
     max_share: Optional[str] = typer.Option(
         None, "--max-share",
         help="No category holds more than this share of the list (at least --max-answers codes); 'none' for no "
-        "cap (default: the project's [propose] max_share, else 0.1).",
+        "cap (default: the project's [propose] max_share, else 0.2).",
     ),
     semantic_floor: Optional[str] = typer.Option(
         None, "--semantic-floor",
         help="Shared words and a shared division count only where the sentence model finds the names alike "
-        "above this similarity (in full from 0.2 above it); 'none' switches it off (default 0.3).",
+        "above this similarity (in full from 0.2 above it); 'none' switches it off (default 0.2).",
     ),
     constraints: Optional[Path] = typer.Option(
         None, "--constraints", help="YAML file with must_link / cannot_link pairs (format: codekit.propose.constraints)."

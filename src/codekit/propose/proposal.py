@@ -18,7 +18,7 @@ from codekit.propose.signals import DEFAULT_SEMANTIC_FLOOR, Weights
 #: By default no category holds more than this share of the list (or ``max_answers`` codes, whichever is
 #: larger: a cap below one question's worth of answers would split what one question can ask). Chosen
 #: leave-one-city-out among the shares of the grid in analyses/score_real.py.
-DEFAULT_MAX_SHARE = 0.1
+DEFAULT_MAX_SHARE = 0.2
 
 
 def share_cap(n: int, max_share: float | None, max_answers: int = 7) -> int | None:

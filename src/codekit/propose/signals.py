@@ -58,7 +58,7 @@ GATED = frozenset({"text", "keywords", "hierarchy", "division", "section", "fiel
 #: The arbitration ramps from 0 at the floor to 1 at the floor plus this width.
 GATE_WIDTH = 0.2
 #: The default floor (chosen leave-one-city-out, analyses/real_scores.md); None switches arbitration off.
-DEFAULT_SEMANTIC_FLOOR: float | None = 0.3
+DEFAULT_SEMANTIC_FLOOR: float | None = 0.2
 
 #: Division/section values that mean "we do not know".
 UNKNOWN_VALUES = frozenset({"", "unknown", "n/a", "na", "none", "null", "-", "other"})
