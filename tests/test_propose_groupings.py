@@ -36,7 +36,7 @@ def test_share_cap_is_a_share_with_a_floor_of_one_question():
     assert share_cap(15, 0.1) == 7            # never below max_answers: one question's worth of answers
     assert share_cap(15, 0.1, max_answers=4) == 4
     assert share_cap(50, None) is None
-    assert DEFAULT_MAX_SHARE == 0.1
+    assert DEFAULT_MAX_SHARE == 0.2
 
 
 def test_the_default_size_cap_splits_a_heap_along_the_signals():
@@ -45,7 +45,7 @@ def test_the_default_size_cap_splits_a_heap_along_the_signals():
     assert max(len(c.members) for c in uncapped.categories) == 40   # the heap forms without a cap
     p = propose(cat, weights=Weights(semantic=0), linkage="average", threshold=0.95)
     limit = share_cap(len(cat), DEFAULT_MAX_SHARE)
-    assert p.params["size_limit"] == limit == 7
+    assert p.params["size_limit"] == limit == 10
     assert max(len(c.members) for c in p.categories) <= limit
     # split along the signals, not in chunks: no capped category mixes bins with the unrelated codes
     assert all(len({m[0] for m in c.members}) == 1 for c in p.categories)
@@ -162,3 +162,46 @@ def test_loo_ties_go_to_the_first_variant_of_the_grid(score_real):
 def test_the_shipped_default_is_a_point_of_the_grid(score_real):
     assert score_real.config_name(score_real.default_config()) in {
         score_real.config_name(c) for c in score_real.CODEKIT_GRID}
+
+
+# -- the options, on the command line and in the project file -------------------------------------
+
+def _write_heap(tmp_path) -> Path:
+    import csv
+
+    path = tmp_path / "heap.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["code", "name"])
+        for c in _heap_list().codes:
+            w.writerow([c.code, c.name])
+    return path
+
+
+def test_max_share_on_the_command_line_and_in_the_project_file(tmp_path, monkeypatch):
+    import json
+
+    from tests.cli_helpers import run_cli
+
+    path = _write_heap(tmp_path)
+    r = run_cli("propose", path, "--weight", "semantic=0", "--max-share", "0.3", "--json")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["params"]["max_share"] == 0.3 and data["params"]["size_limit"] == 15
+    assert max(c["size"] for c in data["categories"]) <= 15
+    r = run_cli("propose", path, "--weight", "semantic=0", "--max-share", "none", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["params"]["size_limit"] is None
+    r = run_cli("propose", path, "--max-share", "lots")
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines()[-1].startswith("Error: --max-share must be a number or none")
+    (tmp_path / "codekit.toml").write_text(f'[inputs]\ncatalogue = "{path.name}"\n[propose]\nmax_share = 0.5\n',
+                                           encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = run_cli("propose", path, "--weight", "semantic=0", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["params"]["max_share"] == 0.5
+    (tmp_path / "codekit.toml").write_text(f'[inputs]\ncatalogue = "{path.name}"\n[propose]\nmax_share = 2\n',
+                                           encoding="utf-8")
+    r = run_cli("propose", path, "--json")
+    assert r.exit_code == 2
+    assert "line 4: [propose] max_share must be a share above 0 and at most 1" in r.stderr
