@@ -321,9 +321,6 @@ def _memoise_embeddings() -> None:
 
     semantic.embed = embed
 
-
-if MODEL:
-    _memoise_embeddings()
 NO_MODEL = "codekit default without the sentence model (--weight semantic=0)"
 MINILM = "MiniLM embeddings + agglomerative"
 
@@ -530,6 +527,8 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared folder (with data/real)")
     ap.add_argument("--out", default=str(ROOT / "analyses" / "real_scores.md"), help="Markdown file to write")
     args = ap.parse_args(argv)
+    if MODEL:
+        _memoise_embeddings()  # only when run as the analysis: importing this module changes nothing
     real = Path(args.shared) / "data" / "real"
     if not real.is_dir():
         print(f"real data not found at {real}", file=sys.stderr)
