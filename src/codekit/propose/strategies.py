@@ -238,7 +238,9 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
     threshold, when one is given, to fix the number of categories); when its largest category holds
     ``HEAP_SHARE`` (40%) of the codes or more, which is no consolidation anyone could publish (average
     linkage "chains" weakly similar codes into one heap on short, sparse lists), run Ward linkage with
-    the same number of categories instead. A label-free rule on the partition's shape only.
+    the same number of categories instead. A label-free rule on the partition's shape only, read on the
+    uncapped average partition; ``max_size`` then applies to the linkage chosen (merges that would exceed it
+    are refused, so an oversized category is split along the same similarity, never chunked).
     ``n_neighbors`` (graph sparsity: None = all pairs, "auto" = all pairs up to 4,000 codes for the
     unconstrained average linkage (scipy's C code) and 1,500 for the constrained merge, else the 150
     nearest of each code), ``random_state`` (unused: the merge order is deterministic; kept for the
