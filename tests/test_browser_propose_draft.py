@@ -16,7 +16,8 @@ def test_a_fresh_draft_is_searchable_and_asks_dependent_questions(page, tmp_path
         (p, s) for p in ("Res", "Multi-Res", "Non-Res") for s in ("Garbage", "Recycle", "Organic", "Yard Waste"))]
     cat = Catalogue([ServiceCode(code=c, name=n, division="Works") for c, n in rows])
     path = write_catalogue(cat, tmp_path / "catalogue.csv")
-    r = run_cli("propose", path, "--categories", "2", "--weight", "semantic=0", "--out", tmp_path / "draft")
+    r = run_cli("propose", path, "--categories", "2", "--weight", "semantic=0", "--max-share", "none",
+                "--out", tmp_path / "draft")  # one category of 12 bins: no size cap
     assert r.exit_code == 0, r.stderr
     r = run_cli("preview", tmp_path / "draft", "--catalogue", path, "--out", tmp_path / "preview.html")
     assert r.exit_code == 0, r.stderr

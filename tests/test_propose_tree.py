@@ -162,7 +162,7 @@ def test_propose_writes_what_the_metrics_say(tmp_path):
     cat = Catalogue([ServiceCode(code=f"B{i:03d}", name=n, division="Waste") for i, n in enumerate(names)])
     from codekit.propose.proposal import propose
 
-    p = propose(cat, n_categories=1, max_answers=5)
+    p = propose(cat, n_categories=1, max_answers=5, max_share=None)  # one category: no size cap
     rq = p.metrics["routing_questions"]
     tree = p.categories[0].tree
     assert rq["most_answers"] == tree["max_answers"] <= 5 and rq["max_answers"] == 5

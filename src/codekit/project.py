@@ -48,7 +48,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "requests_columns": (str, "its columns: a preset (nyc, sf, toronto) or role=Column,..."),
     },
     "taxonomy": {"folder": (str, f"the working taxonomy folder (default {DEFAULT_TAXONOMY!r})")},
-    "propose": {"max_answers": (int, f"answers per question in proposed drafts (default {DEFAULT_MAX_ANSWERS})")},
+    "propose": {"max_answers": (int, f"answers per question in proposed drafts (default {DEFAULT_MAX_ANSWERS})"),
+                "max_share": (float, "largest share of the list one proposed category may hold (default 0.2)")},
     "lint": {
         "max_answers": (int, "more answers than this in one question: a warning (default: [propose] max_answers)"),
         "max_answers_error": (int, "more answers than this: an error (default 15)"),
@@ -73,6 +74,7 @@ class Project:
     errors: str | None = None                # a path (resolved) or sample:SEED
     taxonomy: Path = Path(DEFAULT_TAXONOMY)
     max_answers: int = DEFAULT_MAX_ANSWERS
+    max_share: float | None = None           # None: propose's default
     lint: dict[str, Any] = field(default_factory=dict)
     out: Path = Path(DEFAULT_OUT)
     requests: str | None = None              # a path (resolved): the request history
@@ -168,17 +170,21 @@ def read_project(path: str | Path, *, check_files: bool = True) -> Project:
                 raise SchemaError(f"unknown key {key!r} in [{section}]", path=p, line=line,
                                   expected=", ".join(SCHEMA[section]), found=repr(key))
             typ = spec[0]
-            ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
+            ok = isinstance(value, (int, float) if typ is float else typ) and not (
+                typ in (int, float) and isinstance(value, bool))
             if ok and typ is list:
                 ok = all(isinstance(v, str) for v in value)
             if typ is list and isinstance(value, str) and key in ("definitions", "allow_words", "ignore"):
                 body[key] = [value]
                 ok = True
             if not ok:
-                want = {str: "a string", int: "an integer", list: "a list of strings"}[typ]
+                want = {str: "a string", int: "an integer", float: "a number", list: "a list of strings"}[typ]
                 raise SchemaError(f"[{section}] {key} must be {want}", path=p, line=line, found=repr(value))
             if typ is int and value < 1:
                 raise SchemaError(f"[{section}] {key} must be at least 1", path=p, line=line, found=repr(value))
+            if typ is float and not 0 < value <= 1:
+                raise SchemaError(f"[{section}] {key} must be a share above 0 and at most 1", path=p, line=line,
+                                  found=repr(value), hint="e.g. 0.1 for 10% of the list")
 
     root = p.parent
     inputs = data.get("inputs", {})
@@ -217,6 +223,7 @@ def read_project(path: str | Path, *, check_files: bool = True) -> Project:
         errors=resolve("errors", inputs.get("errors"), must_exist=True),
         taxonomy=root / data.get("taxonomy", {}).get("folder", DEFAULT_TAXONOMY),
         max_answers=data.get("propose", {}).get("max_answers", DEFAULT_MAX_ANSWERS),
+        max_share=data.get("propose", {}).get("max_share"),
         lint=lint,
         out=root / data.get("release", {}).get("out", DEFAULT_OUT),
         requests=resolve("requests", inputs.get("requests"), must_exist=True),

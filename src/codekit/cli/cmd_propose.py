@@ -33,6 +33,16 @@ def propose(
         None, "--threshold", help="Distance threshold in [0, 1] (default 0.7 when --categories is not given)."
     ),
     max_size: Optional[int] = typer.Option(None, "--max-size", help="No category larger than this."),
+    max_share: Optional[str] = typer.Option(
+        None, "--max-share",
+        help="No category holds more than this share of the list (at least --max-answers codes); 'none' for no "
+        "cap (default: the project's [propose] max_share, else 0.2).",
+    ),
+    semantic_floor: Optional[str] = typer.Option(
+        None, "--semantic-floor",
+        help="Shared words and a shared division count only where the sentence model finds the names alike "
+        "above this similarity (in full from 0.2 above it); 'none' switches it off (default 0.2).",
+    ),
     constraints: Optional[Path] = typer.Option(
         None, "--constraints", help="YAML file with must_link / cannot_link pairs (format: codekit.propose.constraints)."
     ),
@@ -91,13 +101,19 @@ def propose(
         check_new_folder(out, replace=force, inputs=[catalogue, errors, constraints])
     if max_answers is None:
         max_answers = proj.max_answers if proj is not None else 7
+    from codekit.propose.proposal import DEFAULT_MAX_SHARE
+    from codekit.propose.signals import DEFAULT_SEMANTIC_FLOOR
+
+    share = _share_or_none("--max-share", max_share,
+                           proj.max_share if proj is not None and proj.max_share is not None else DEFAULT_MAX_SHARE)
+    floor = _share_or_none("--semantic-floor", semantic_floor, DEFAULT_SEMANTIC_FLOOR)
     with progress("proposing", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
                                seed=seed, advance=advance, sample=sample)
         result = run_propose(
             cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
             constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
-            max_answers=max_answers,
+            max_answers=max_answers, max_share=share, semantic_floor=floor,
         )
         n_written = 0
         started = None
@@ -246,3 +262,17 @@ def render_confusion(r: dict) -> None:
     out.print(t)
     for kind, path in sorted(r["written"].items()):
         out.print(f"wrote {kind} to {esc(path)}")
+
+
+def _share_or_none(option: str, value: str | None, default: float | None) -> float | None:
+    """A number from the command line, or None for 'none'; ``default`` when not given."""
+    from codekit.errors import UsageError
+
+    if value is None:
+        return default
+    if value.strip().lower() in ("none", "off"):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f"{option} must be a number or none", found=repr(value), hint=f"e.g. {option} 0.2") from None

@@ -13,7 +13,22 @@ from typing import Any, Callable
 from codekit.errors import UsageError
 from codekit.model import Catalogue
 from codekit.propose.constraints import DEFAULT_THRESHOLD, Constraints
-from codekit.propose.signals import Weights
+from codekit.propose.signals import DEFAULT_SEMANTIC_FLOOR, Weights
+
+#: By default no category holds more than this share of the list (or ``max_answers`` codes, whichever is
+#: larger: a cap below one question's worth of answers would split what one question can ask). Chosen
+#: leave-one-city-out among the shares of the grid in analyses/score_real.py.
+DEFAULT_MAX_SHARE = 0.2
+
+
+def share_cap(n: int, max_share: float | None, max_answers: int = 7) -> int | None:
+    """The largest category ``max_share`` allows on a list of ``n`` codes: ``max(ceil(share x n), max_answers)``;
+    None when no share is set."""
+    if max_share is None:
+        return None
+    import math
+
+    return max(int(math.ceil(float(max_share) * n - 1e-9)), int(max_answers))
 
 #: Which signals must be off when scoring against a column (they would carry the answer).
 _TARGET_SIGNALS = {"section": ("section",), "section_only": ("section",), "division": ("division", "section")}
@@ -95,6 +110,8 @@ def propose(
     progress: Callable[..., None] | None = None,
     edges: Any = None,
     linkage: str = "auto",
+    max_share: float | None = DEFAULT_MAX_SHARE,
+    semantic_floor: float | None = DEFAULT_SEMANTIC_FLOOR,
 ) -> Proposal:
     """Propose public categories for ``catalogue`` (with the error ``log`` when given).
 
@@ -102,6 +119,12 @@ def propose(
     in ``constraints``. With ``against``, signals derived from that column are switched off and the
     proposal is scored against it. A category of more than ``max_answers`` codes is drafted as
     dependent questions of at most ``max_answers`` answers each (:mod:`codekit.propose.tree`).
+
+    ``max_share`` (default :data:`DEFAULT_MAX_SHARE`; None: no cap) caps every category at that share of the
+    list (at least ``max_answers`` codes, :func:`share_cap`), together with ``max_size`` (the smaller wins):
+    merges that would exceed it are refused, so an oversized category is split along the same signals.
+    ``semantic_floor`` (default :data:`~codekit.propose.signals.DEFAULT_SEMANTIC_FLOOR`; None: off) lets the
+    sentence model's similarity arbitrate word overlap and shared divisions (:data:`~codekit.propose.signals.GATED`).
     """
     from codekit.propose.labels import (
         code_prefixes, jargon_flags, label_shape_flags, suggest_label, tell_labels_apart,
@@ -118,6 +141,9 @@ def propose(
         raise UsageError(f"unknown linkage {linkage!r}", expected="auto, average or ward", found=repr(linkage))
     if len(catalogue) == 0:
         raise UsageError("the catalogue has no codes", hint="check the input file")
+    if max_share is not None and not (isinstance(max_share, (int, float)) and 0 < float(max_share) <= 1):
+        raise UsageError("max_share must be a share above 0 and at most 1", expected="e.g. 0.1 (10% of the list)",
+                         found=repr(max_share), hint="or none for no cap")
     if int(max_answers) < 2:
         raise UsageError("max_answers must be 2 or more", expected="an integer of at least 2",
                          found=repr(max_answers), hint="a question needs at least two answers")
@@ -173,14 +199,19 @@ def propose(
         if find_model_dir() is not None:
             described += f" (sentence model: {len(codes):,} names and descriptions)"
     step(1, description=described)
-    sig = build_signals(catalogue, weights=weights, confusion_edges=edges if (edges is not None and edges.height) else None)
+    sig = build_signals(catalogue, weights=weights, confusion_edges=edges if (edges is not None and edges.height) else None,
+                        semantic_floor=semantic_floor)
     must, cannot = cons.indices(codes)
     step(1, description=f"clustering ({strategy})")
     thr = cons.threshold
     if cons.n_categories is None and thr is None:
         thr = DEFAULT_THRESHOLD
     only = {"distance_threshold": thr, "linkage": linkage} if strategy == "agglomerative" else {}
-    est = make_strategy(strategy, n_categories=cons.n_categories, max_size=cons.max_size, must_link=must,
+    cap = share_cap(len(codes), max_share, int(max_answers))
+    size_limit = cons.max_size if cap is None else (cap if cons.max_size is None else min(cap, cons.max_size))
+    if size_limit is not None and size_limit >= len(codes):
+        size_limit = None
+    est = make_strategy(strategy, n_categories=cons.n_categories, max_size=size_limit, must_link=must,
                         cannot_link=cannot, random_state=seed, **only)
     est.fit(sig)
     labels = [int(x) for x in est.labels_]
@@ -256,6 +287,9 @@ def propose(
         "categories": cons.n_categories,
         "threshold": thr,
         "max_size": cons.max_size,
+        "max_share": max_share,
+        "size_limit": size_limit,
+        "semantic_floor": semantic_floor if sig.gate_on else None,
         "seed": seed,
         "max_answers": max_answers,
         "weights": weights.to_dict(),

@@ -49,6 +49,17 @@ from codekit.analyse import text as T
 
 SIGNALS = ("text", "keywords", "description", "hierarchy", "confusion", "fields", "division", "section", "semantic")
 
+#: The signals the semantic signal arbitrates: what two codes share on the surface (words, keywords, the head
+#: of the name, a division, a section, field keys). A pair's similarity on them is multiplied by
+#: ``clip((semantic - floor) / GATE_WIDTH, 0, 1)``, so a shared word ("Stand" in "Bicycle Stand" and "Taxicab
+#: Stand") or a shared division ("Games" and "Watercraft", both Parks) counts only where the names also
+#: mean something alike. The error log (confusion) and the descriptions are not arbitrated.
+GATED = frozenset({"text", "keywords", "hierarchy", "division", "section", "fields"})
+#: The arbitration ramps from 0 at the floor to 1 at the floor plus this width.
+GATE_WIDTH = 0.2
+#: The default floor (chosen leave-one-city-out, analyses/real_scores.md); None switches arbitration off.
+DEFAULT_SEMANTIC_FLOOR: float | None = 0.2
+
 #: Division/section values that mean "we do not know".
 UNKNOWN_VALUES = frozenset({"", "unknown", "n/a", "na", "none", "null", "-", "other"})
 
@@ -127,6 +138,10 @@ class Signals:
     confusion_counts: Any = None     # csr (n x n) symmetric re-coded + transferred counts, or None
     vocab: dict[str, list[str]] | None = None   # signal -> feature names (for explanations)
     notes: list[str] | None = None
+    #: The semantic floor (:data:`DEFAULT_SEMANTIC_FLOOR`): the overlap signals (:data:`GATED`) of a pair count
+    #: in full only when its semantic similarity reaches ``gate + GATE_WIDTH``, not at all at ``gate`` or below.
+    #: None: no arbitration.
+    gate: float | None = None
 
     @property
     def n(self) -> int:
@@ -136,43 +151,82 @@ class Signals:
     def stacked(self):
         """(X, A, w): the weighted stacked blocks, availability matrix and weights (computed once).
 
-        X is a pair (sparse, dense): the sparse blocks stacked, and the dense blocks (embeddings)
-        stacked, or None. Dense blocks are multiplied with BLAS, never as sparse matrices.
+        X is a triple (sparse, dense, gated): the sparse blocks stacked, the dense blocks (embeddings)
+        stacked or None, and the sparse blocks the semantic signal arbitrates (:attr:`gate`) or None.
+        Dense blocks are multiplied with BLAS, never as sparse matrices.
         """
         if getattr(self, "_stacked_cache", None) is None:
             self._stacked_cache = self._stacked()
         return self._stacked_cache
 
+    @property
+    def gate_on(self) -> bool:
+        """Whether the semantic signal arbitrates the overlap signals (a floor is set and it is active)."""
+        return self.gate is not None and "semantic" in self.active and "semantic" in self.blocks
+
     def _stacked(self):
         import numpy as np
         import scipy.sparse as sp
 
-        mats, dense, avail, w = [], [], [], []
+        mats, gated, dense, avail, w = [], [], [], [], []
         for name, weight in self.active.items():
             if name == "confusion":
                 continue
             block = self.blocks[name]
-            (mats if sp.issparse(block) else dense).append(block * math.sqrt(weight))
+            if sp.issparse(block):
+                (gated if (self.gate_on and name in GATED) else mats).append(block * math.sqrt(weight))
+            else:
+                dense.append(block * math.sqrt(weight))
         for name, weight in self.active.items():
             avail.append(self.available[name].astype(np.float64))
             w.append(weight)
         X = sp.hstack(mats, format="csr") if mats else sp.csr_matrix((self.n, 0))
+        G = sp.hstack(gated, format="csr") if gated else None
         E = np.hstack(dense) if dense else None
         A = np.vstack(avail).T if avail else np.zeros((self.n, 0))
-        return (X, E), A, np.asarray(w, dtype=np.float64)
+        return (X, E, G), A, np.asarray(w, dtype=np.float64)
+
+    def _gate(self, sem):
+        """The arbitration factor for a block of semantic similarities: 0 up to the floor, rising linearly
+        to 1 at ``floor + GATE_WIDTH``."""
+        import numpy as np
+
+        lo = float(self.gate)
+        return np.clip((sem - lo) / GATE_WIDTH, 0.0, 1.0)
+
+    def _numerator(self, rows, cols):
+        """Sum over signals of w_s * sim_s for the codes ``rows`` (a slice or index list) against ``cols``."""
+        import numpy as np
+
+        (X, E, G), _, _ = self.stacked()
+        sub_r = X[rows]
+        sub_c = X if cols is None else X[cols]
+        m = sub_r.shape[0]
+        k = self.n if cols is None else sub_c.shape[0]
+        num = (sub_r @ sub_c.T).toarray() if X.shape[1] else np.zeros((m, k))
+        if E is not None:
+            Ec = E if cols is None else E[cols]
+            sem_w = E[rows] @ Ec.T
+            num += sem_w
+            if G is not None:
+                ws = self.active["semantic"]
+                Gc = G if cols is None else G[cols]
+                num += self._gate(sem_w / ws) * (G[rows] @ Gc.T).toarray()
+        elif G is not None:
+            Gc = G if cols is None else G[cols]
+            num += (G[rows] @ Gc.T).toarray()
+        if "confusion" in self.active and self.confusion_sim is not None:
+            C = self.confusion_sim[rows]
+            num += self.active["confusion"] * (C.toarray() if cols is None else C[:, cols].toarray())
+        return num
 
     def similarity_rows(self, start: int, stop: int, X=None, A=None, w=None):
         """Dense combined similarity of rows ``start:stop`` against all codes (float64, diagonal 1)."""
         import numpy as np
 
-        if X is None:
-            X, A, w = self.stacked()
-        X, E = X
-        num = (X[start:stop] @ X.T).toarray() if X.shape[1] else np.zeros((stop - start, self.n))
-        if E is not None:
-            num += E[start:stop] @ E.T
-        if "confusion" in self.active and self.confusion_sim is not None:
-            num += self.active["confusion"] * self.confusion_sim[start:stop].toarray()
+        if A is None:
+            _, A, w = self.stacked()
+        num = self._numerator(slice(start, stop), None)
         den = (A[start:stop] * w) @ A.T
         with np.errstate(divide="ignore", invalid="ignore"):
             S = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
@@ -185,13 +239,9 @@ class Signals:
         """Dense combined similarity among the codes ``idx`` (a list of row numbers), diagonal 1."""
         import numpy as np
 
-        (X, E), A, w = self.stacked()
-        sub = X[idx]
-        num = (sub @ sub.T).toarray() if X.shape[1] else np.zeros((len(idx), len(idx)))
-        if E is not None:
-            num += E[idx] @ E[idx].T
-        if "confusion" in self.active and self.confusion_sim is not None:
-            num += self.active["confusion"] * self.confusion_sim[idx][:, idx].toarray()
+        _, A, w = self.stacked()
+        idx = list(idx)
+        num = self._numerator(idx, idx)
         Ai = A[idx]
         den = (Ai * w) @ Ai.T
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -350,13 +400,15 @@ def build_signals(
     *,
     confusion_edges=None,
     embeddings=None,
+    semantic_floor: float | None = DEFAULT_SEMANTIC_FLOOR,
 ) -> Signals:
     """The similarity signals of ``catalogue`` (and of the error ``log`` when given).
 
     ``confusion_edges`` (a polars frame ``submitted_code, correct_code, kind, n``) may be passed
     instead of ``log`` when the caller already aggregated it. ``embeddings`` (an n x d array) feeds
     the optional ``semantic`` signal; otherwise it is computed when ``weights.semantic > 0`` and the
-    extra is installed.
+    extra is installed. ``semantic_floor`` (None: off) lets the semantic signal arbitrate the overlap
+    signals (:data:`GATED`): see :attr:`Signals.gate`.
     """
     import numpy as np
     import scipy.sparse as sp
@@ -557,7 +609,11 @@ def build_signals(
             "every similarity signal is switched off or has no data",
             hint="give at least one signal a weight above 0, e.g. --weight text=1",
         )
+    if semantic_floor is not None and not (0.0 <= float(semantic_floor) < 1.0):
+        raise UsageError("the semantic floor must be a number from 0 to below 1", found=repr(semantic_floor),
+                         hint="e.g. 0.3, or none to switch the arbitration off")
     return Signals(
         codes=[c.code for c in codes], names=[c.name for c in codes], weights=weights, active=active,
         blocks=blocks, available=available, confusion_counts=counts, vocab=vocab, notes=notes,
+        gate=None if semantic_floor is None else float(semantic_floor),
     )

@@ -238,7 +238,9 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
     threshold, when one is given, to fix the number of categories); when its largest category holds
     ``HEAP_SHARE`` (40%) of the codes or more, which is no consolidation anyone could publish (average
     linkage "chains" weakly similar codes into one heap on short, sparse lists), run Ward linkage with
-    the same number of categories instead. A label-free rule on the partition's shape only.
+    the same number of categories instead. A label-free rule on the partition's shape only, read on the
+    uncapped average partition; ``max_size`` then applies to the linkage chosen (merges that would exceed it
+    are refused, so an oversized category is split along the same similarity, never chunked).
     ``n_neighbors`` (graph sparsity: None = all pairs, "auto" = all pairs up to 4,000 codes for the
     unconstrained average linkage (scipy's C code) and 1,500 for the constrained merge, else the 150
     nearest of each code), ``random_state`` (unused: the merge order is deterministic; kept for the
@@ -259,16 +261,17 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
         self.n_neighbors = n_neighbors
         self.random_state = random_state
 
-    def _one(self, X, linkage, n_categories, thr):
+    def _one(self, X, linkage, n_categories, thr, max_size="same"):
+        max_size = self.max_size if max_size == "same" else max_size
         n_all = X.n if hasattr(X, "knn_graph") else len(X)
         exact = self.n_neighbors is None or (self.n_neighbors == "auto" and n_all <= EXACT_LIMIT) or (
             isinstance(self.n_neighbors, int) and self.n_neighbors >= n_all - 1)
-        plain = not self.must_link and not self.cannot_link and self.max_size is None
+        plain = not self.must_link and not self.cannot_link and (max_size is None or max_size >= n_all)
         if exact and plain and n_all > 2:
             return _scipy_linkage(X, linkage, n_categories, thr)
         n, r, c, v = _graph_of(X, self.n_neighbors)
         return constrained_average_linkage(
-            n, r, c, v, n_clusters=n_categories, distance_threshold=thr, max_size=self.max_size,
+            n, r, c, v, n_clusters=n_categories, distance_threshold=thr, max_size=max_size,
             must_link=self.must_link, cannot_link=self.cannot_link, linkage=linkage,
         )
 
@@ -288,15 +291,20 @@ class AgglomerativeStrategy(ClusterMixin, BaseEstimator):
             labels, warns = self._one(X, self.linkage, self.n_categories, thr)
             chosen = self.linkage
         else:
-            labels, warns = self._one(X, "average", self.n_categories, thr)
+            # the heap rule reads average linkage's own shape, before any size cap: a cap would hide the
+            # heap (cut into capped pieces of a chain) rather than cure it
+            labels, warns = self._one(X, "average", self.n_categories, thr, max_size=None)
             chosen = "average"
             k = len(set(labels))
             largest = max(np.bincount(np.asarray(labels, dtype=np.int64))) if len(labels) else 0
             self.largest_share_ = round(largest / n_all, 6) if n_all else 0.0
+            capped = self.max_size is not None and self.max_size < n_all
             if 2 <= k < n_all and largest >= HEAP_SHARE * n_all:
-                ward, ward_warns = self._one(X, "ward", k, None)
-                if len(set(ward)) == k:
+                ward, ward_warns = self._one(X, "ward", k if self.n_categories is None else self.n_categories, None)
+                if len(set(ward)) == k or capped:
                     labels, warns, chosen = ward, ward_warns, "ward"
+            elif capped and largest > self.max_size:
+                labels, warns = self._one(X, "average", self.n_categories, thr)
         self.labels_ = np.asarray(labels, dtype=np.int64)
         self.n_categories_ = int(self.labels_.max() + 1) if len(labels) else 0
         self.linkage_ = chosen
