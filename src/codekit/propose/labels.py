@@ -181,7 +181,7 @@ def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
 GENERIC_WORDS = frozenset(
     "complaint complaints services service investigate investigation inquiry enquiry request requests "
     "general other information issue issues problem problems stand heavy unknown misc miscellaneous report "
-    "maintenance operations management program programs concern concerns matters application "
+    "maintenance operations management program programs programme programmes concern concerns matters application "
     "applications permit permits inspection inspections violation violations".split()
 )
 

@@ -107,7 +107,7 @@ def propose(
         code_prefixes, jargon_flags, label_shape_flags, suggest_label, tell_labels_apart,
     )
     from codekit.propose.metrics import column_values, proposal_metrics, score_against
-    from codekit.propose.plain import internal_prefixes
+    from codekit.propose.plain import catalogue_words, internal_prefixes
     from codekit.propose.synonyms import draft_synonyms
     from codekit.propose.tree import build_tree
     from codekit.propose.signals import build_signals
@@ -204,6 +204,7 @@ def propose(
 
     vocabulary = {w for c in catalogue.codes for x in (True, False) for w in T.words(c.name, expand=x)}
     org_names = sorted({c.division for c in catalogue.codes} | {c.section for c in catalogue.codes})
+    known = catalogue_words(c.name for c in catalogue.codes)
     labels_of = {lab: suggest_label([catalogue.codes[i].name for i in by_cat[lab]], avoid=prefixes)
                  for lab in sorted(by_cat)}
     labels_of = tell_labels_apart(labels_of, {lab: [catalogue.codes[i].name for i in by_cat[lab]] for lab in by_cat},
@@ -231,13 +232,13 @@ def propose(
             [c.code for c in mem], [c.name for c in mem], max_answers=max_answers, prefixes=prefixes,
             similarity=lambda sub, idx=idx: sig.block_similarity([idx[j] for j in sub]),
             label=lambda names: suggest_label(names, avoid=prefixes), context=label,
-            org_names=org_names,
+            org_names=org_names, known=known,
         )
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
             routing_questions=tree["depth"], tree=tree,
             synonyms=draft_synonyms([c.name for c in mem], label=label, keywords=[c.keywords for c in mem],
-                                    vocabulary=vocabulary, prefixes=prefixes),
+                                    vocabulary=vocabulary, prefixes=prefixes, known=known),
             jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes)
             + label_shape_flags(label),
         ))

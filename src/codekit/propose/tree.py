@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Sequence
 
 from codekit.analyse import text as T
 from codekit.io.strings import slug
-from codekit.propose.plain import plain_name, sentence
+from codekit.propose.plain import CatalogueWords, catalogue_words, plain_name, sentence
 
 #: The default limit of answers per question (set in the project file as ``max_answers``).
 DEFAULT_MAX_ANSWERS = 7
@@ -58,6 +58,7 @@ def build_tree(
     label: Callable[[list[str]], str] | None = None,
     context: str = "",
     org_names: Iterable[str] = (),
+    known: CatalogueWords | None = None,
 ) -> dict:
     """The questions and routes of one category of ``codes`` (their internal ``names``), as plain data::
 
@@ -67,12 +68,15 @@ def build_tree(
     ``similarity(idx)`` gives the combined similarity matrix of members ``idx`` (for sub-clusters);
     ``label(names)`` labels a sub-cluster; the words of ``context`` (the category's label) are left out of
     answers where the answers still read apart without them; no answer of a split is one of
-    ``org_names`` (division and section names)."""
+    ``org_names`` (division and section names); ``known``: the catalogue's
+    :func:`codekit.propose.plain.catalogue_words` (by default those of ``names``)."""
     n = len(codes)
     if n <= 1:
         return {"questions": [], "routes": [{"when": {}, "code": codes[0]}] if n else [], "depth": 0,
                 "max_answers": 0, "split_by": [], "near_duplicates": [], "unplain": []}
     b = _Builder(list(codes), list(names), max(2, int(max_answers)), prefixes, similarity, label)
+    b.known = catalogue_words(names) if known is None else known
+    b.context_label = context
     b.context = frozenset(T.words(context)) - _KEEP_CONTEXT
     b.org_names = frozenset(" ".join(T.words(x)) for x in org_names if x)
     b.node(list(range(n)), frozenset(), None, "which")
@@ -104,6 +108,8 @@ class _Builder:
         self.answered_only: frozenset[str] = frozenset()
         self.unplain: set[str] = set()
         self.org_names: frozenset[str] = frozenset()
+        self.known: CatalogueWords | None = None
+        self.context_label = ""
 
     # -- one question -------------------------------------------------------------------------------
     def node(self, idx: list[int], answered: frozenset[str], parent: tuple[str, str] | None, key: str,
@@ -118,7 +124,7 @@ class _Builder:
         else:
             groups = self._facet(idx, answered) or self._clusters(idx) or self._slices(idx)
             q["prompt"] = SPLIT_PROMPT
-        labels = self._labels(groups, answered)
+        labels = self._labels(groups, answered, root=parent is None)
         keys = _unique_keys(labels)
         q["values"] = [{"key": k, "label": lab} for k, lab in zip(keys, labels)]
         later = []
@@ -142,11 +148,12 @@ class _Builder:
         return key
 
     # -- answer labels ------------------------------------------------------------------------------
-    def _labels(self, groups, answered) -> list[str]:
+    def _labels(self, groups, answered, root: bool = False) -> list[str]:
         self.answered_only = answered
         singles = [g[0][0] for g in groups if len(g[0]) == 1 and g[1] != ("",)]
-        # words every sibling's name has say nothing that tells them apart ("Park ... Bin ...")
-        common = frozenset.intersection(*[frozenset(self.seq[i]) for i in singles]) if len(singles) > 1 else frozenset()
+        # words most siblings' names have say little that tells them apart ("Park ... Bin ...", "Complaint -
+        # staff conduct", "Contractor complaint"): left out where they start or end a part of the name
+        common = _most_share([self.seq[i] for i in singles])
         drops = [answered | common | self.context, answered | self.context, answered, frozenset()]
         out: list[str] = []
         level: list[int] = []
@@ -167,19 +174,24 @@ class _Builder:
                 text = self.label([self.names[i] for i in members]) if self.label else ""
                 out.append(sentence(text) if text else self._answer(members[0], frozenset()) + " and others")
                 level.append(-1)
-        # siblings with the same words in another order are near-duplicate codes: numbered, not "told apart"
-        # by words that mean nothing to a resident (the analysts merge them; the notes name them)
-        counts = Counter(_same(x) for x in out)
-        by_text: dict[str, list[int]] = {}
-        for j, x in enumerate(out):
-            if counts[_same(x)] > 1 and level[j] >= 0:
-                by_text.setdefault(_same(x), []).append(j)
-        for js in by_text.values():
-            bags = {frozenset(T.content_words(self.names[groups[j][0][0]])) for j in js}
-            if len(bags) == 1:
-                for j in js:
-                    level[j] = -2
-                self.near_duplicates.append(sorted(self.codes[groups[j][0][0]] for j in js))
+        # siblings with the same words in another order are near-duplicate codes ("Garbage - Park - Bin
+        # Damaged", "Park Garbage Bin Damaged"): one text, numbered, not "told apart" by words that mean
+        # nothing to a resident (the analysts merge them; the notes name them)
+        from codekit.propose.labels import FUNCTION_WORDS
+
+        by_bag: dict[frozenset, list[int]] = {}
+        for j, (members, word) in enumerate(groups):
+            if len(members) == 1 and word != ("",):
+                bag = frozenset(w for w in T.content_words(self.names[members[0]]) if w not in FUNCTION_WORDS)
+                by_bag.setdefault(bag, []).append(j)
+        for js in by_bag.values():
+            if len(js) < 2:
+                continue
+            text = min((out[j] for j in js), key=lambda x: (len(x), x))
+            for j in js:
+                out[j] = text
+                level[j] = -2
+            self.near_duplicates.append(sorted(self.codes[groups[j][0][0]] for j in js))
         for _ in range(len(drops) - 1):  # answers that read the same get back the words that were left out
             counts = Counter(_same(x) for x in out)
             again = [j for j, x in enumerate(out) if counts[_same(x)] > 1 and level[j] >= 0]
@@ -188,17 +200,40 @@ class _Builder:
             for j in again:
                 level[j] += 1
                 out[j] = self._answer(groups[j][0][0], drops[min(level[j], len(drops) - 1)])
+        if root:
+            self._other(out, groups, level)
         return _tell_apart(out, [g[0] for g in groups], self)
+
+    def _other(self, out: list[str], groups, level: list[int]) -> None:
+        """The general code among specific ones ("Business Complaint" beside "Tow Truck Complaint", "Trades
+        Complaint" in the category "Business complaint"): its name says no more than the category's label,
+        so its answer reads "Other business complaint" (the specific ones are listed beside it)."""
+        label = self.context_label
+        want = frozenset(T.content_words(label))
+        if not want or len(groups) < 3 or OTHER_LABEL in out:
+            return
+        last = T.content_words(label)[-1]
+        for j, (members, word) in enumerate(groups):
+            if len(members) != 1 or word == ("",) or level[j] < 0:
+                continue
+            if frozenset(T.content_words(self.names[members[0]])) != want:
+                continue
+            if not any(last in T.content_words(self.names[g[0][0]]) for k, g in enumerate(groups) if k != j):
+                continue
+            out[j] = "Other " + sentence(label).lower() if _lower_ok_label(label) else "Other " + label
+            return
 
     def _answer(self, i: int, drop) -> str:
         """The plain name of member ``i`` without the words in ``drop``, unless that leaves no word that
         says something ("Turn off" -> "Off", "No water" -> "No"): then the words the answers given so far
         said are dropped only, then none."""
+        full = plain_name(self.names[i], prefixes=self.prefixes, known=self.known)
         for d in (drop, drop & self.answered_only, frozenset()):
-            text = plain_name(self.names[i], prefixes=self.prefixes, drop=d)
-            if text is not None and _says_something(text):
+            text = plain_name(self.names[i], prefixes=self.prefixes, drop=d & self.answered_only,
+                              edges=d - self.answered_only, known=self.known)
+            if text is not None and _says_something(text) and _keeps_head(text, full):
                 return text
-        text = plain_name(self.names[i], prefixes=self.prefixes)
+        text = full
         if text is None:  # nothing plain in the name: kept as written, and named in the notes
             self.unplain.add(self.codes[i])
             return self.names[i]
@@ -311,6 +346,36 @@ def _display(word: tuple[str, ...], names: list[str], prefixes) -> str:
     """A facet answer: the folded words as plain text (abbreviations written out)."""
     text = plain_name(" ".join(word), prefixes=prefixes)
     return text or " ".join(word)
+
+
+def _most_share(seqs: list[list[str]]) -> frozenset[str]:
+    """Words at least half of the names (and two at least) hold; none with one name only."""
+    if len(seqs) < 2:
+        return frozenset()
+    df = Counter(w for seq in seqs for w in set(seq))
+    least = max(2, math.ceil(len(seqs) / 2))
+    return frozenset(w for w, c in df.items() if c >= least)
+
+
+def _lower_ok_label(label: str) -> bool:
+    first = label.split(" ", 1)[0]
+    return not (len(first) > 1 and first.isupper())
+
+
+def _keeps_head(text: str, full: str | None) -> bool:
+    """Whether an answer with words left out still names a thing: not a generic word alone ("Programme"
+    of "Speed watch programme")."""
+    if not full or text == full:
+        return True
+    ws = T.words(text, expand=False)
+    if len(ws) != 1:
+        return True
+    from codekit.propose.labels import GENERIC_WORDS
+
+    w = ws[0]
+    if w in GENERIC_WORDS or w.rstrip("s") in GENERIC_WORDS:
+        return False
+    return True
 
 
 def _says_something(text: str) -> bool:
