@@ -174,6 +174,7 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
     seg = _BOUND.sub(lambda m: m.group(1), segment.replace("&", " and "))
     toks = _TOKEN.findall(seg)
     out: list[tuple[str, bool]] = []  # (word, whether it may be dropped)
+    gone: list[tuple[int, str]] = []  # words of ``drop`` left out: (where, word)
     for j, tok in enumerate(toks):
         if token_is_internal(tok, mixed_case=mixed_case, prefixes=prefixes):
             continue
@@ -191,6 +192,7 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
         if low in ("multires", "nonres"):  # "Multi-Res" reads as the tokenizer's "multiresidential"
             norm = [low + "idential"]
         if drop and norm and all(w in drop for w in norm):
+            gone.append((len(out), tok))
             continue
         droppable = bool(edges and norm and all(w in edges for w in norm))
         if low in MUNICIPAL_ABBREVIATIONS and (tok.isupper() or low not in _CAPS_ONLY):
@@ -199,11 +201,32 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
             out.append((low, droppable))
         else:
             out.append((low if title and tok[:1].isupper() and tok[1:].islower() else tok, droppable))
+    if gone and out and all(_says_nothing(w) for w, _ in out):  # "Turn Off" -> "Off", "No Water" -> "No":
+        # the word next to it comes back ("Turn off", "No water")
+        first = out[0][0]
+        if T.fold(first) in _NEGATING:
+            nxt = [(p, t) for p, t in gone if p >= 1]
+            p, t = nxt[0] if nxt else gone[-1]
+            out.insert(p, (T.fold(t) if not t.isupper() else t, False))
+        else:
+            prev = [(p, t) for p, t in gone if p == 0] or gone[:1]
+            p, t = prev[-1]
+            out.insert(p, (t[:1] + t[1:].lower() if not t.isupper() else t, False))
     if edges:
         out = _drop_edges(out)
     ws = [w for w, _ in out]
     # "house house", "bin bin": a word repeated at once is kept once
     return [w for i, w in enumerate(ws) if i == 0 or w.lower() != ws[i - 1].lower()]
+
+
+_NEGATING = frozenset({"no", "not", "non"})
+
+
+def _says_nothing(w: str) -> bool:
+    from codekit.propose import _vocab as V
+
+    f = T.fold(w)
+    return f in V.PARTICLES or f in V.NEGATIONS or f in _EDGE or f in _PARTICLE_END
 
 
 def _drop_edges(out: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -243,29 +266,48 @@ _LEAD_HYPHEN = re.compile(r"^\s*(" + "|".join(sorted(_LEAD_DROP | _LEAD_AFTER)) 
 #: start ("Investigate pavement markings", "Request for special parking consideration", "Report an
 #: encroachment") or end ("Contractor complaint", "Street furniture request") a part of more words.
 _KIND_START = frozenset("investigate request report".split())
-_KIND_END = frozenset("complaint complaints request requests issue issues inquiry enquiry".split())
+_KIND_END = frozenset("complaint complaints request requests requested required issue issues inquiry enquiry".split())
+#: ... and at the end of a part of four words or more ("Dangerous private tree investigation"; "Watercourse
+#: investigation" keeps it).
+_KIND_END_LONG = frozenset("investigation investigations".split())
 
 
 def _kind_words_off(ws: list[str]) -> list[str]:
     if len(ws) >= 3 and T.fold(ws[0]) in _KIND_START:
         ws = _trim(ws[1:], keep_last=True)
-    if len(ws) >= 2 and T.fold(ws[-1]) in _KIND_END:
+    if len(ws) >= 2 and T.fold(ws[-1]) in _KIND_END or len(ws) >= 4 and T.fold(ws[-1]) in _KIND_END_LONG:
         ws = _trim(ws[:-1], keep_last=True)
     return ws
 
 
 def _or_slashes(name: str, heads: frozenset[str]) -> str:
     """"Bees/Wasp" -> "Bees or Wasp": a "/" with no space around it, between two words, reads "or" unless
-    what stands before it starts other names too (``heads``: "Spills/Cleanup/PRM" is hierarchy)."""
+    what stands before it starts other names too (``heads``: "Spills/Cleanup/PRM" is hierarchy). A name's
+    one " / " reads "or" too when nothing else splits the name, what stands before it starts no other
+    name, and what follows is no qualifier ("Comment / Suggestion", not "Application Status / Non-Res").
+    A condition before a slash is never a head ("Missing/Damaged Signs")."""
+    from codekit.propose import _vocab as V
+
     if "/" not in name:
         return name
+
+    def is_head(left: str) -> bool:
+        return T.fold(left) in heads and T.fold(left) not in V.BEFORE_NOUN
+
+    spaced = re.fullmatch(r"([^/]+?)\s+/\s+([^/]+)", name)
+    if spaced and len(T.split_segments(name)) == 2:
+        left, right = spaced.group(1).strip(), spaced.group(2).strip()
+        rw = T.words(right)
+        if not is_head(left) and rw and not all(w in V.QUALIFIERS for w in rw) and len(rw) <= 3 \
+                and len(T.words(left)) <= 4:
+            return f"{left} or {right}"
     out = []
     pos = 0
     for m in _SLASH.finditer(name):
         before = name[:m.start()]
         left = T.SEPARATORS.split(before)[-1].strip(" -_.,")
         first = not T.split_segments(before[: len(before) - len(left)].strip())
-        if first and T.fold(left) in heads:
+        if first and is_head(left):
             continue
         out.append(name[pos:m.start()] + " or ")
         pos = m.end()

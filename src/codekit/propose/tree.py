@@ -123,6 +123,7 @@ class _Builder:
             groups = [([i], None) for i in idx]
         else:
             groups = self._facet(idx, answered) or self._clusters(idx) or self._slices(idx)
+            groups = self._flatten_duplicates(groups)
             q["prompt"] = SPLIT_PROMPT
         labels = self._labels(groups, answered, root=parent is None)
         keys = _unique_keys(labels)
@@ -137,6 +138,27 @@ class _Builder:
         for members, word, k, path in later:  # questions in order: each after the one it depends on
             more = answered | (frozenset(word) if word else frozenset())
             self.node(members, more, (key, k), k, path)
+
+    def _bag(self, i: int) -> frozenset:
+        """The words of member ``i``'s plain name, stemmed, function words aside: near-duplicates share it."""
+        from codekit.propose.labels import FUNCTION_WORDS, _norm
+
+        full = plain_name(self.names[i], prefixes=self.prefixes, known=self.known)
+        return frozenset(_norm(w) for w in T.content_words(full or self.names[i]) if w not in FUNCTION_WORDS)
+
+    def _flatten_duplicates(self, groups):
+        """A group of near-duplicates only ("Protective Custody", "Services - Protective Custody") asks no
+        follow-up question whose answers all read the same: its codes are answers of this question, when
+        they fit."""
+        out = list(groups)
+        for g in list(groups):
+            members, _ = g
+            if len(members) < 2 or len(out) - 1 + len(members) > self.k:
+                continue
+            if len({self._bag(i) for i in members}) == 1:
+                at = out.index(g)
+                out[at:at + 1] = [([i], None) for i in members]
+        return out
 
     def _qkey(self, key: str) -> str:
         key = key[:60].strip("-") or "which"
@@ -172,22 +194,26 @@ class _Builder:
                 level.append(-1)
             else:
                 text = self.label([self.names[i] for i in members]) if self.label else ""
+                if text:  # the sub-cluster's label, as plain as an answer: "Traffic signal graffiti complaint"
+                    # under "Graffiti complaint" reads "Traffic signal graffiti"
+                    short = plain_name(text, prefixes=self.prefixes, known=self.known,
+                                       edges=answered | self.context)
+                    if short and _says_something(short) and _keeps_head(short, text):
+                        text = short
                 out.append(sentence(text) if text else self._answer(members[0], frozenset()) + " and others")
                 level.append(-1)
         # siblings with the same words in another order are near-duplicate codes ("Garbage - Park - Bin
         # Damaged", "Park Garbage Bin Damaged"): one text, numbered, not "told apart" by words that mean
         # nothing to a resident (the analysts merge them; the notes name them)
-        from codekit.propose.labels import FUNCTION_WORDS
-
         by_bag: dict[frozenset, list[int]] = {}
         for j, (members, word) in enumerate(groups):
             if len(members) == 1 and word != ("",):
-                bag = frozenset(w for w in T.content_words(self.names[members[0]]) if w not in FUNCTION_WORDS)
+                bag = self._bag(members[0])  # "controls" and "control" alike
                 by_bag.setdefault(bag, []).append(j)
         for js in by_bag.values():
             if len(js) < 2:
                 continue
-            text = min((out[j] for j in js), key=lambda x: (len(x), x))
+            text = min((out[j] for j in js), key=lambda x: (", " in x, len(x), x))  # a phrase over a list of parts
             for j in js:
                 out[j] = text
                 level[j] = -2
@@ -349,11 +375,11 @@ def _display(word: tuple[str, ...], names: list[str], prefixes) -> str:
 
 
 def _most_share(seqs: list[list[str]]) -> frozenset[str]:
-    """Words at least half of the names (and two at least) hold; none with one name only."""
+    """Words more than half of the names (and two at least) hold; none with one name only."""
     if len(seqs) < 2:
         return frozenset()
     df = Counter(w for seq in seqs for w in set(seq))
-    least = max(2, math.ceil(len(seqs) / 2))
+    least = max(2, len(seqs) // 2 + 1)
     return frozenset(w for w, c in df.items() if c >= least)
 
 
