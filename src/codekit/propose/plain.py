@@ -175,6 +175,7 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
     toks = _TOKEN.findall(seg)
     out: list[tuple[str, bool]] = []  # (word, whether it may be dropped)
     gone: list[tuple[int, str]] = []  # words of ``drop`` left out: (where, word)
+    cut_end = False  # the last word was left out: a particle before it ends nothing ("Catch basin on")
     for j, tok in enumerate(toks):
         if token_is_internal(tok, mixed_case=mixed_case, prefixes=prefixes):
             continue
@@ -193,6 +194,8 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
             norm = [low + "idential"]
         if drop and norm and all(w in drop for w in norm):
             gone.append((len(out), tok))
+            if j == len(toks) - 1:
+                cut_end = True
             continue
         droppable = bool(edges and norm and all(w in edges for w in norm))
         if low in MUNICIPAL_ABBREVIATIONS and (tok.isupper() or low not in _CAPS_ONLY):
@@ -214,7 +217,13 @@ def plain_words(segment: str, *, mixed_case: bool, prefixes: frozenset[str] = fr
             out.insert(p, (t[:1] + t[1:].lower() if not t.isupper() else t, False))
     if edges:
         out = _drop_edges(out)
+    if cut_end:
+        while out and T.fold(out[-1][0]) in _EDGE | _PARTICLE_END and len(out) > 1:
+            out = out[:-1]
     ws = [w for w, _ in out]
+    # "a apartment": the article before a vowel a written-out word brought
+    ws = ["an" if w.lower() == "a" and i + 1 < len(ws) and ws[i + 1][:1].lower() in "aeio" else w
+          for i, w in enumerate(ws)]
     # "house house", "bin bin": a word repeated at once is kept once
     return [w for i, w in enumerate(ws) if i == 0 or w.lower() != ws[i - 1].lower()]
 
@@ -266,7 +275,7 @@ _LEAD_HYPHEN = re.compile(r"^\s*(" + "|".join(sorted(_LEAD_DROP | _LEAD_AFTER)) 
 #: start ("Investigate pavement markings", "Request for special parking consideration", "Report an
 #: encroachment") or end ("Contractor complaint", "Street furniture request") a part of more words.
 _KIND_START = frozenset("investigate request report".split())
-_KIND_END = frozenset("complaint complaints request requests requested required issue issues inquiry enquiry".split())
+_KIND_END = frozenset("complaint complaints request requests requested required issue issues".split())
 #: ... and at the end of a part of four words or more ("Dangerous private tree investigation"; "Watercourse
 #: investigation" keeps it).
 _KIND_END_LONG = frozenset("investigation investigations".split())

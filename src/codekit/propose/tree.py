@@ -45,6 +45,8 @@ OTHER_LABEL = "Something else"
 #: Words of the category label that stay in answers: they tell a problem apart ("not picked up" vs "missed").
 _KEEP_CONTEXT = frozenset({"not", "no"})
 _MIN_COVERAGE = 0.5
+#: Words of a name that say "the rest" ("Water - Miscellaneous", "Other Recreation Facility Issues").
+_MISC = frozenset("miscellaneous misc other others general issues issue items item request requests".split())
 _MAX_GROUP = 0.8
 
 
@@ -226,27 +228,49 @@ class _Builder:
             for j in again:
                 level[j] += 1
                 out[j] = self._answer(groups[j][0][0], drops[min(level[j], len(drops) - 1)])
-        if root:
-            self._other(out, groups, level)
+        self._something_else(out, groups, level, answered)
+        self._other(out, groups, level, answered)
         return _tell_apart(out, [g[0] for g in groups], self)
 
-    def _other(self, out: list[str], groups, level: list[int]) -> None:
-        """The general code among specific ones ("Business Complaint" beside "Tow Truck Complaint", "Trades
-        Complaint" in the category "Business complaint"): its name says no more than the category's label,
-        so its answer reads "Other business complaint" (the specific ones are listed beside it)."""
-        label = self.context_label
-        want = frozenset(T.content_words(label))
-        if not want or len(groups) < 3 or OTHER_LABEL in out:
+    def _something_else(self, out: list[str], groups, level: list[int], answered) -> None:
+        """A code whose name says only "miscellaneous" or "other" beside what is already answered or what
+        the category says ("Water - Miscellaneous" under "Water", "Other Recreation Facility Issues" in
+        "Recreation facility") is the question's "Something else"."""
+        if OTHER_LABEL in out:
             return
-        last = T.content_words(label)[-1]
+        said = answered | self.context
         for j, (members, word) in enumerate(groups):
             if len(members) != 1 or word == ("",) or level[j] < 0:
                 continue
-            if frozenset(T.content_words(self.names[members[0]])) != want:
+            rest = [w for w in T.words(self.names[members[0]]) if w not in said and w not in T.NAME_STOP_WORDS]
+            if rest and all(w in _MISC for w in rest) and any(w in ("miscellaneous", "misc", "other") for w in rest):
+                out[j] = OTHER_LABEL
+                return
+
+    def _other(self, out: list[str], groups, level: list[int], answered=frozenset()) -> None:
+        """The general code among specific ones ("Business Complaint" beside "COVID Business Complaint",
+        "Tow Truck Complaint" in the category "Business complaint"; "Motor Vehicle Noise" beside "Moving
+        Motor Vehicle Noise" after the answer "Motor vehicle noise"): its name says no more than the
+        category's label and the answers given, and another answer's name holds all its words, so it
+        reads "Other business complaint", "Other motor vehicle noise"."""
+        if len(groups) < 2 or OTHER_LABEL in out:
+            return
+        said = answered | self.context
+        for j, (members, word) in enumerate(groups):
+            if len(members) != 1 or word == ("",) or level[j] < 0:
                 continue
-            if not any(last in T.content_words(self.names[g[0][0]]) for k, g in enumerate(groups) if k != j):
+            mine = frozenset(T.content_words(self.names[members[0]]))
+            if not mine or not mine <= said or out[j].lower().startswith("other "):
                 continue
-            out[j] = "Other " + sentence(label).lower() if _lower_ok_label(label) else "Other " + label
+            if not any(mine <= frozenset(T.content_words(self.names[i])) for k, g in enumerate(groups) if k != j
+                       for i in g[0]):
+                continue
+            full = plain_name(self.names[members[0]], prefixes=self.prefixes, known=self.known)
+            if mine <= self.context and self.context_label:  # the category's own words: its label says it
+                full = sentence(self.context_label)
+            if not full:
+                continue
+            out[j] = "Other " + (full[:1].lower() + full[1:] if _lower_ok_label(full) else full)
             return
 
     def _answer(self, i: int, drop) -> str:
