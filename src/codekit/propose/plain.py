@@ -142,8 +142,8 @@ def own_abbreviations(names: Iterable[str]) -> dict[str, str]:
             if not word_jargon(t) and not t.endswith(_CUT_ENDS):
                 continue
             others = set(seq) - {t}
-            cands = {w for s in seqs if set(s) & others for w in s
-                     if w in vocab and len(w) >= len(t) + 2 and w.startswith(t)}
+            cands = {w for s in seqs if set(s) & others for w in s  # never a word of its own name ("Stand - St")
+                     if w in vocab and len(w) >= len(t) + 2 and w.startswith(t) and w not in seq}
             if len(cands) == 1:
                 out[t] = cands.pop()
     return out
