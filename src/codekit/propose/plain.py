@@ -269,7 +269,7 @@ _PAREN_WORD = re.compile(r"\s*\(\s*([^\W\d_]+)\s*\)")
 #: ("Investigate - Noise" -> "Noise"), or said after it when one part follows ("Complaint - Access" ->
 #: "Access complaint").
 _LEAD_DROP = frozenset("investigate investigation service services unknown general misc miscellaneous".split())
-_LEAD_AFTER = frozenset("complaint complaints inquiry enquiry request requests comment compliment report".split())
+_LEAD_AFTER = frozenset("complaint complaints inquiry enquiry request requests report".split())
 _LEAD_HYPHEN = re.compile(r"^\s*(" + "|".join(sorted(_LEAD_DROP | _LEAD_AFTER)) + r")-(?=[^\W\d_])", re.IGNORECASE)
 #: Words that say the City's action or the kind of request, not the resident's problem: left out where they
 #: start ("Investigate pavement markings", "Request for special parking consideration", "Report an
