@@ -177,7 +177,8 @@ class _Builder:
         singles = [g[0][0] for g in groups if len(g[0]) == 1 and g[1] != ("",)]
         # words most siblings' names have say little that tells them apart ("Park ... Bin ...", "Complaint -
         # staff conduct", "Contractor complaint"): left out where they start or end a part of the name
-        common = _most_share([self.seq[i] for i in singles])
+        reps = {self._bag(i): i for i in reversed(singles)}  # near-duplicates count once
+        common = _most_share([self.seq[i] for i in sorted(reps.values())])
         drops = [answered | common | self.context, answered | self.context, answered, frozenset()]
         out: list[str] = []
         level: list[int] = []
@@ -421,9 +422,10 @@ def _keeps_head(text: str, full: str | None) -> bool:
     if len(ws) != 1:
         return True
     from codekit.propose.labels import GENERIC_WORDS
+    from codekit.propose.plain import _KIND_END, _KIND_START
 
     w = ws[0]
-    if w in GENERIC_WORDS or w.rstrip("s") in GENERIC_WORDS:
+    if w in GENERIC_WORDS or w.rstrip("s") in GENERIC_WORDS or w in _KIND_END or w in _KIND_START:
         return False
     return True
 
