@@ -138,9 +138,16 @@ def unit_words(names: Iterable[str], fields: Iterable[tuple[str, str]] = ()) -> 
     topics = {w for k, vs in RESIDENT_WORDS.items() for t in (k, *vs) for w in t.split()}
     skip = GENERIC_WORDS | V.QUALIFIERS | V.BEFORE_NOUN | _PROBLEM | _FUNCTION | T.FILLER | topics
 
+    inner: set[str] = set()  # every run of words inside a longer part ("garbage" of "park garbage bin")
+    for p in set(every):
+        ws = p.split()
+        for i in range(len(ws)):
+            for j in range(i + 1, min(len(ws), i + 8) + 1):
+                if j - i < len(ws):
+                    inner.add(" ".join(ws[i:j]))
+
     def inside_other(v: str) -> bool:
-        pad = f" {v} "
-        return any(p != v and pad in f" {p} " for p in every)
+        return v in inner
 
     units = {v for v in values if not inside_other(v)
              and not all(w in skip or _stem(w) in skip for w in v.split())}

@@ -133,17 +133,30 @@ def own_abbreviations(names: Iterable[str]) -> dict[str, str]:
     names = list(names)
     # words as written in lower or mixed case only: capitals are acronyms ("TSOI"), never a long form
     seqs = [[T.fold(w) for w in _TOKEN.findall(n) if not w.isupper()] for n in names]
-    vocab = {w for s in seqs for w in s if len(w) >= 4 and w.isalpha()}
+    import bisect
+
+    vocab = sorted({w for s in seqs for w in s if len(w) >= 4 and w.isalpha()})
+    where: dict[str, set[int]] = {}
+    for i, seq in enumerate(seqs):
+        for w in seq:
+            where.setdefault(w, set()).add(i)
     out: dict[str, str] = {}
-    for seq in seqs:
+    for i, seq in enumerate(seqs):
         for t in set(seq):
             if t in out or not t.isalpha() or not 2 <= len(t) <= 5 or t in MUNICIPAL_ABBREVIATIONS:
                 continue
             if not word_jargon(t) and not t.endswith(_CUT_ENDS):
                 continue
-            others = set(seq) - {t}
-            cands = {w for s in seqs if set(s) & others for w in s  # never a word of its own name ("Stand - St")
-                     if w in vocab and len(w) >= len(t) + 2 and w.startswith(t) and w not in seq}
+            near: set[int] = set()  # names sharing another word with this one
+            for w in set(seq) - {t}:
+                near |= where.get(w, set())
+            cands = set()
+            for w in vocab[bisect.bisect_left(vocab, t):]:
+                if not w.startswith(t):
+                    break
+                # never a word of its own name ("Stand - St Repair"); one of a name sharing a word with it
+                if len(w) >= len(t) + 2 and w not in seq and where[w] & near:
+                    cands.add(w)
             if len(cands) == 1:
                 out[t] = cands.pop()
     return out

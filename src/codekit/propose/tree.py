@@ -201,7 +201,9 @@ class _Builder:
                     # under "Graffiti complaint" reads "Traffic signal graffiti"
                     short = plain_name(text, prefixes=self.prefixes, known=self.known,
                                        edges=answered | self.context)
-                    if short and _says_something(short) and _keeps_head(short, text):
+                    org_words = {w for o in self.org_names for w in o.split()}
+                    if short and _says_something(short) and _keeps_head(short, text) \
+                            and not set(T.words(short, expand=False)) <= org_words:  # never "Toronto" of "Toronto Water"
                         text = short
                 out.append(sentence(text) if text else self._answer(members[0], frozenset()) + " and others")
                 level.append(-1)
