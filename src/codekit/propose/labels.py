@@ -395,7 +395,7 @@ def _noun_phrase(names: list[str], label: str, avoid: frozenset[str], max_words:
         if 2 <= len(picks) <= 3 and sum(len(p) for p in picks) <= max_words + 1:
             return _sentence(" or ".join(" ".join(show(p)) for p in picks).split())
     if len(names) == 1:
-        text = plain_name(names[0], prefixes=avoid)
+        text = plain_name(names[0], prefixes=avoid, kind_words=True)
         if text and 2 <= len(text.replace(",", " ").split()) <= max_words + 1:
             return text.replace(",", "")
     return None

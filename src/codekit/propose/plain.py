@@ -263,14 +263,15 @@ def _drop_edges(out: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 
 
 def plain_name(name: str, *, prefixes: frozenset[str] = frozenset(), drop: Iterable[str] = (),
-               known: CatalogueWords | None = None, edges: Iterable[str] = ()) -> str | None:
+               known: CatalogueWords | None = None, edges: Iterable[str] = (), kind_words: bool = False) -> str | None:
     """A resident-readable form of an internal ``name`` (see the module docstring), or None when no
     plain word is left (the caller keeps the name and flags it). ``known``: :func:`catalogue_words` of
     the catalogue (a "/" after one of its heads is hierarchy, elsewhere "or"; its own short forms written
     out); ``edges``: words left out only
-    where they start or end a part of the name (see :func:`plain_words`)."""
+    where they start or end a part of the name (see :func:`plain_words`); ``kind_words`` keeps the words that
+    say the kind of request ("Exemption request": a label may say it, an answer need not)."""
     return _plain_name(name or "", frozenset(prefixes), frozenset(drop), known or _NO_WORDS,
-                       frozenset(edges) - frozenset(drop))
+                       frozenset(edges) - frozenset(drop), kind_words)
 
 
 _NO_WORDS = CatalogueWords()
@@ -354,7 +355,8 @@ def _paren_first(seg: str, mixed: bool, prefixes: frozenset[str]) -> str:
 
 @lru_cache(maxsize=65536)
 def _plain_name(name: str, prefixes: frozenset[str], drop: frozenset[str],
-                known: CatalogueWords = CatalogueWords(), edges: frozenset[str] = frozenset()) -> str | None:
+                known: CatalogueWords = CatalogueWords(), edges: frozenset[str] = frozenset(),
+                kind_words: bool = False) -> str | None:
     from codekit.propose import _vocab as V
 
     mixed = any(ch.islower() for ch in name or "") and any(ch.isupper() for ch in name or "")
@@ -370,7 +372,8 @@ def _plain_name(name: str, prefixes: frozenset[str], drop: frozenset[str],
     for seg in segs:
         ws = plain_words(seg, mixed_case=mixed, prefixes=prefixes, drop=drop, title=title, edges=edges,
                          expand=dict(known.expand))
-        ws = _kind_words_off(ws)
+        if not kind_words:
+            ws = _kind_words_off(ws)
         ws = _trim(ws, keep_last=True)
         if ws and not all(T.fold(w) in T.FILLER for w in ws):
             words_ = " ".join(ws)
