@@ -106,7 +106,7 @@ def test_plain_names_drop_prefixes_and_codes_and_expand_abbreviations():
              "Unknown - TSO-VZ12", "Res - Nite Organic - Bin Inquiry", "ROW Encroachment"]
     pre = internal_prefixes(names)
     assert pre == frozenset({"sw", "tso"})
-    assert plain_name(names[0], prefixes=pre) == "Apartment or condo building, organic bin, additional"
+    assert plain_name(names[0], prefixes=pre) == "Apartment or condo building, additional organic bin"
     assert plain_name(names[2], prefixes=pre) is None  # nothing plain left: the caller flags it
     assert plain_name(names[4], prefixes=pre) == "House, night organic, bin inquiry"
     assert plain_name(names[5]) == "Road allowance encroachment"

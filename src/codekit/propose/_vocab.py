@@ -86,3 +86,10 @@ NEGATIONS = frozenset({"not", "no"})
 
 LABEL_EXPANSIONS = {"info": "information", "inq": "enquiry", "enq": "enquiry", "bldg": "building",
                     "appl": "appliances", "hhw": "household hazardous waste"}
+
+#: Nouns that say what is wrong or wanted of a thing: a last part of a name made of one of them joins the
+#: part before it ("Shoulder - Maintenance" -> "Shoulder maintenance").
+PROBLEM_NOUNS = frozenset(
+    "damage damages repair repairs removal replacement maintenance settlement cleanup cleaning inspection "
+    "installation collapse leak leaks spill spills".split()
+)

@@ -61,6 +61,24 @@ _PROBLEM = V.BEFORE_NOUN | frozenset(
 #: One-word conditions (as counted: "broken" and "damaged" both count as "damage").
 _CONDITION = V.BEFORE_NOUN
 _VOWELS = set("aeiouy")
+
+
+def _base(w: str) -> str:
+    """The letters without accents ("hälsovård" -> "halsovard"): vowels of every Latin script count."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFD", w) if not unicodedata.combining(ch))
+
+
+def list_words(names: Iterable[str]) -> frozenset[str]:
+    """Words the list itself writes in lower case after a name's first word ("ja" of "Kyltit ja opasteet",
+    "och", "und", "muu"): words of the list's language, never taken for internal abbreviations, whatever
+    the language. Abbreviations are written with capitals ("Res", "FEL", "Surr")."""
+    out: set[str] = set()
+    for nm in names:
+        toks = re.findall(r"[^\W\d_]+", nm or "")
+        out.update(T.fold(t) for t in toks[1:] if t.islower() and len(t) <= 4)
+    return frozenset(out)
 _SEGMENT = re.compile(r"[()\[\]]")
 
 
@@ -74,13 +92,81 @@ def code_prefixes(codes) -> frozenset[str]:
     return frozenset(out)
 
 
+#: Words that name an organisation or a place of one.
+_ORG_WORDS = frozenset("department dept bureau office commission board council agency division section district "
+                       "ward unit team queue centre center authority administration directorate branch "
+                       "borough precinct".split())
+#: Keys of a catalogue's own fields that hold a place or an organisational unit.
+_UNIT_KEYS = re.compile(r"district|ward|borough|region|area|zone|neighbou?rhood|office|centre|center|depot|yard"
+                        r"|location|agency|department|queue|team|unit", re.IGNORECASE)
+
+
+def unit_words(names: Iterable[str], fields: Iterable[tuple[str, str]] = ()) -> frozenset[str]:
+    """Words of places and organisational units (a city's districts, service centres, queues, business
+    units) as the list itself shows them, whatever the city:
+
+    - values of the catalogue's own fields named like a place or unit (``fields``: (key, value) pairs;
+      keys such as district, ward, area, office, agency, department, queue);
+    - the parts a list's names vary by in a fixed frame ("RCS - <unit> - G", "<district> - Pothole",
+      "Staff - Compliment - <division>"): a value naming an organisation (bureau, office, commission, ...)
+      or filling three frames or more, each filled by three different values or more; a value that is
+      never part of a longer part of another name (a property type or a stream, "Garbage" in "Park Garbage
+      Bin", is a word of the problem: not a unit), and words that occur nowhere else in the names.
+
+    A category label holding one of them names where or who, not the resident's problem."""
+    from codekit.propose import _vocab as V
+
+    names = [n or "" for n in names]
+    segs = [[" ".join(T.words(p, expand=False)) for p in T.split_segments(n)] for n in names]
+    frames: dict[tuple, set[str]] = {}
+    for ps in segs:
+        if len(ps) < 2:
+            continue
+        frames.setdefault(("*",) + tuple(ps[1:]), set()).add(ps[0])
+        frames.setdefault(tuple(ps[:-1]) + ("*",), set()).add(ps[-1])
+        if len(ps) >= 3:
+            for j in range(1, len(ps) - 1):
+                frames.setdefault(tuple(ps[:j]) + ("*",) + tuple(ps[j + 1:]), set()).add(ps[j])
+    n_frames: Counter = Counter(v for vs in frames.values() if len(vs) >= 3 for v in vs if v)
+    # a unit names an organisation ("Bureau of Urban Forestry", "Taxi Commission") or fills the same slot
+    # of three frames or more ("<district> - Pothole", "<district> - Graffiti", "<district> - Noise")
+    values = {v for v, n in n_frames.items() if n >= 3 or set(v.split()) & _ORG_WORDS}
+    every = [p for ps in segs for p in ps]
+    from codekit.propose.synonyms import RESIDENT_WORDS
+
+    # words of residents' problems ("pothole", "noise") fill the other slot of a district grid: never units
+    topics = {w for k, vs in RESIDENT_WORDS.items() for t in (k, *vs) for w in t.split()}
+    skip = GENERIC_WORDS | V.QUALIFIERS | V.BEFORE_NOUN | _PROBLEM | _FUNCTION | T.FILLER | topics
+
+    inner: set[str] = set()  # every run of words inside a longer part ("garbage" of "park garbage bin")
+    for p in set(every):
+        ws = p.split()
+        for i in range(len(ws)):
+            for j in range(i + 1, min(len(ws), i + 8) + 1):
+                if j - i < len(ws):
+                    inner.add(" ".join(ws[i:j]))
+
+    def inside_other(v: str) -> bool:
+        return v in inner
+
+    units = {v for v in values if not inside_other(v)
+             and not all(w in skip or _stem(w) in skip for w in v.split())}
+    elsewhere = Counter(w for p in every if p not in units for w in p.split())
+    out = {w for v in units for w in v.split() if w not in skip and _stem(w) not in skip and not elsewhere.get(w)
+           and not w.isdigit() and len(w) > 1}
+    for key, value in fields:
+        if key and value and _UNIT_KEYS.search(str(key)):
+            out.update(w for w in T.words(str(value), expand=False) if w not in skip and len(w) > 1)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=65536)
-def word_jargon(word: str) -> str | None:
+def word_jargon(word: str, ok: frozenset[str] = frozenset()) -> str | None:
     """Why one lower-case word is internal jargon, or None: a code-like token (letters and digits), an
     internal bookkeeping term ("unmapped"), a token without vowels ("frst", "bldg", "mls"), or a token
     of four letters or fewer that is not a common English word ("mrab", "fel", "inq", "ts", "uf")."""
     w = word.lower()
-    if not w or w.isdigit():
+    if not w or w.isdigit() or w in ok:
         return None
     if any(ch.isdigit() for ch in w):
         return f"code-like token {word!r}"
@@ -88,9 +174,10 @@ def word_jargon(word: str) -> str | None:
         return f"internal term {word!r}"
     if w in V.COMMON_SHORT or w in STOP_WORDS or w in T.NAME_STOP_WORDS or _stem(w) in V.COMMON_SHORT:
         return None
-    if len(w) >= 2 and not (set(w) & _VOWELS):
+    b = _base(w)
+    if len(w) >= 2 and not (set(b) & _VOWELS):
         return f"abbreviation {word!r}"
-    st = _stem(w)
+    st = _stem(b)
     if len(w) <= 4 or sum(ch in _VOWELS for ch in st) < 0.2 * len(st):  # "csrobkl", "mlsblemmvn" ("trucks" is a word)
         return f"abbreviation {word!r}"
     return None
@@ -125,9 +212,9 @@ def _segments(name: str, vocab: set[str]) -> list[list[str]]:
     return out
 
 
-def _kind(w: str, avoid: frozenset[str]) -> str:
-    """J jargon, N negation, P particle, F function word / filler, C content."""
-    if w in avoid or word_jargon(w) or (len(w) == 1 and not w.isdigit()) or w.isdigit():
+def _kind(w: str, avoid: frozenset[str], ok: frozenset[str] = frozenset()) -> str:
+    """J jargon, N negation, P particle, F function word / filler, C content (``ok``: :func:`list_words`)."""
+    if w in avoid or word_jargon(w, ok) or (len(w) == 1 and not w.isdigit()) or w.isdigit():
         return "J"
     if w in V.NEGATIONS:
         return "N"
@@ -181,13 +268,15 @@ def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
 GENERIC_WORDS = frozenset(
     "complaint complaints services service investigate investigation inquiry enquiry request requests "
     "general other information issue issues problem problems stand heavy unknown misc miscellaneous report "
-    "maintenance operations management program programs concern concerns matters application "
+    "maintenance operations management program programs programme programmes concern concerns matters application "
     "applications permit permits inspection inspections violation violations".split()
 )
 
 
-def label_shape_flags(label: str) -> list[str]:
-    """Why a label does not name a thing: one word, or only generic words ("Complaint", "Services")."""
+def label_shape_flags(label: str, names: Iterable[str] = ()) -> list[str]:
+    """Why a label does not name a thing: one word, or only generic words ("Complaint", "Services"). A
+    one-word label that is every member's whole name ("Pothole", "Graffiti", "Kaupunkiympäristö") is left
+    alone: there are no more words to say."""
     ws = [w for w in T.words(label, expand=False) if w not in T.NAME_STOP_WORDS]
     if label == NO_PLAIN_LABEL:
         return ["no plain words in the members' names: name it by hand"]
@@ -196,24 +285,29 @@ def label_shape_flags(label: str) -> list[str]:
     if all(w in GENERIC_WORDS for w in ws):
         return [f"generic label {label!r}: say what it is about"]
     if len(ws) == 1:
+        names = list(names)
+        if names and all([w for w in T.words(n, expand=False) if w not in T.NAME_STOP_WORDS] == ws for n in names):
+            return []
         return [f"one-word label {label!r}: name the thing in two to five words"]
     return []
 
 
-def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset()) -> str:
+def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset(),
+                  ok: frozenset[str] | None = None) -> str:
     """A plain-language label from the names of a category's members (words in ``avoid`` left out).
 
     A label of one word or only generic words ("Stand", "Complaint") is made a noun phrase of two to
     five words when the names hold one (:func:`_noun_phrase`); otherwise it stays, and
     :func:`label_shape_flags` flags it."""
-    label = _suggest_label(names, max_words=max_words, avoid=avoid)
-    if not label_shape_flags(label):
+    ok = list_words(names) if ok is None else ok
+    label = _suggest_label(names, max_words=max_words, avoid=avoid, ok=ok)
+    if not label_shape_flags(label, names):
         return label
     low_avoid = frozenset(a.lower() for a in avoid)
-    better = _noun_phrase(names, label, low_avoid, max_words + 1)
+    better = _noun_phrase(names, label, low_avoid, max_words + 1, ok)
     if better:
         return better
-    if all(word_jargon(w) or w in low_avoid for w in T.words(label)):  # "Tso": nothing plain to say
+    if all(word_jargon(w, ok) or w in low_avoid for w in T.words(label)):  # "Tso": nothing plain to say
         return NO_PLAIN_LABEL
     return label
 
@@ -252,7 +346,8 @@ def tell_labels_apart(labels: dict, names: dict, *, avoid: frozenset[str] = froz
     return out
 
 
-def _noun_phrase(names: list[str], label: str, avoid: frozenset[str], max_words: int) -> str | None:
+def _noun_phrase(names: list[str], label: str, avoid: frozenset[str], max_words: int,
+                 ok: frozenset[str] = frozenset()) -> str | None:
     """A phrase of two or more words the members' names hold, with a word that is not generic: the one
     holding the label's word in the most names (then any in the most names; two names at least unless
     the category has one member), or a one-member category's name in plain language."""
@@ -269,7 +364,7 @@ def _noun_phrase(names: list[str], label: str, avoid: frozenset[str], max_words:
         own = avoid | ({a.lower() for a in acronyms(nm)} if any(ch.islower() for ch in nm) else set())
         seen = set()
         for seg in _segments(nm, vocab):
-            kinds = [_kind(w, own) for w in seg]
+            kinds = [_kind(w, own, ok) for w in seg]
             for _, words_ in _phrases(seg, kinds, max_len=max_words):
                 if len(words_) < 2:
                     continue
@@ -300,13 +395,14 @@ def _noun_phrase(names: list[str], label: str, avoid: frozenset[str], max_words:
         if 2 <= len(picks) <= 3 and sum(len(p) for p in picks) <= max_words + 1:
             return _sentence(" or ".join(" ".join(show(p)) for p in picks).split())
     if len(names) == 1:
-        text = plain_name(names[0], prefixes=avoid)
+        text = plain_name(names[0], prefixes=avoid, kind_words=True)
         if text and 2 <= len(text.replace(",", " ").split()) <= max_words + 1:
             return text.replace(",", "")
     return None
 
 
-def _suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset()) -> str:
+def _suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str] = frozenset(),
+                   ok: frozenset[str] = frozenset()) -> str:
     if not names:
         return ""
     vocab: set[str] = set()
@@ -323,7 +419,7 @@ def _suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str
         pos = 0
         clean: list[str] = []
         for seg in _segments(nm, vocab):
-            kinds = [_kind(w, own) for w in seg]
+            kinds = [_kind(w, own, ok) for w in seg]
             clean.extend(w for w, k in zip(seg, kinds) if k != "J")
             for i, words_ in _phrases(seg, kinds):
                 key = tuple(_norm(w) for w in words_)
@@ -462,7 +558,8 @@ def _name_word_counts(names: list[str], skip: frozenset[str] = frozenset()) -> C
 
 
 def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterable[str] = (),
-                 codes: Iterable[str] = (), prefixes: frozenset[str] = frozenset()) -> list[str]:
+                 codes: Iterable[str] = (), prefixes: frozenset[str] = frozenset(),
+                 ok: frozenset[str] = frozenset(), units: frozenset[str] = frozenset()) -> list[str]:
     """Why ``label`` may be internal jargon (empty list: none found).
 
     ``codes`` may be a frozenset of lower-case codes (faster when checking many labels)."""
@@ -495,7 +592,10 @@ def jargon_flags(label: str, *, divisions: Iterable[str] = (), sections: Iterabl
         if low_tok in initials:
             reasons.append(f"initials of the {initials[low_tok][0]} {initials[low_tok][1]!r}: {tok!r}")
             continue
-        why = word_jargon(tok)
+        if low_tok in units:
+            reasons.append(f"names a place or unit the list's names vary by: {tok!r}")
+            continue
+        why = word_jargon(tok, ok)
         if why:
             reasons.append(why)
     return list(dict.fromkeys(reasons))

@@ -149,13 +149,16 @@ def proposal_metrics(
     divisions = sorted({c.division for c in codes})
     sections = sorted({c.section for c in codes})
     jargon = []
-    from codekit.propose.labels import code_prefixes
+    from codekit.propose.labels import code_prefixes, list_words, unit_words
 
     code_set = frozenset(c.code.lower() for c in codes)
     prefixes = code_prefixes([c.code for c in codes])
+    ok = list_words(c.name for c in codes)
+    units = unit_words([c.name for c in codes], [(k, v) for c in codes for k, v in dict(c.extra).items()])
     for lab, text in sorted((category_labels or {}).items()):
-        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes) \
-            + label_shape_flags(text)
+        flags = jargon_flags(text, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes,
+                             ok=ok, units=units) \
+            + label_shape_flags(text, [c.name for c in members.get(lab, [])])
         if flags:
             jargon.append({"category": lab, "label": text, "reasons": flags})
     out: dict[str, Any] = {
@@ -196,7 +199,10 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
     """What a resident meets in a draft ``taxonomy`` (any taxonomy folder) over ``catalogue``:
 
     - the largest category (codes and share of the catalogue's active codes);
-    - labels of one word, and labels made only of generic words ("Complaint", "Services");
+    - labels of one word, labels made only of generic words ("Complaint", "Services"), labels the jargon
+      check flags (a division, section, place or unit, an acronym, a code: ``jargon``), and labels with any
+      flag, the shape flags included (``flagged``; a one-word label that is the members' whole name is
+      not flagged);
     - the most answers in any question and the questions over ``max_answers``;
     - answers that repeat an internal name verbatim (same letters and digits, case folded) and answers
       that still hold internal tokens (a code, a code or name prefix, an unexplained acronym, an
@@ -223,6 +229,24 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
     one_word = [c.label for c in cats if len(T.words(c.label, expand=False)) <= 1]
     generic = [c.label for c in cats if T.words(c.label, expand=False)
                and all(w in GENERIC_WORDS or w in T.NAME_STOP_WORDS for w in T.words(c.label, expand=False))]
+    from codekit.propose.labels import jargon_flags, label_shape_flags, list_words, unit_words
+
+    codes_ = catalogue.codes
+    divisions = sorted({c.division for c in codes_ if c.division})
+    sections = sorted({c.section for c in codes_ if c.section})
+    ok = list_words(names.values())
+    units = unit_words(list(names.values()), [(k, v) for c in codes_ for k, v in dict(c.extra).items()])
+    code_set = frozenset(c.lower() for c in names)
+    jargon = []
+    flagged = []
+    for c in cats:
+        why = jargon_flags(c.label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes,
+                           ok=ok, units=units)
+        if why:
+            jargon.append(c.label)
+        shape = label_shape_flags(c.label, [names.get(k, "") for k in c.codes()])
+        if why or shape:
+            flagged.append(c.label)
     n_answers = verbatim = internal = 0
     most = 0
     over = 0
@@ -252,7 +276,8 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
         "n_categories": len(cats),
         "largest": {"id": sizes[0][1] if sizes else None, "codes": sizes[0][0] if sizes else 0,
                     "share": round(sizes[0][0] / n_active, 4) if sizes else 0.0},
-        "labels": {"one_word": len(one_word), "generic": len(generic), "one_word_labels": sorted(one_word)},
+        "labels": {"one_word": len(one_word), "generic": len(generic), "jargon": len(jargon),
+                   "flagged": len(flagged), "one_word_labels": sorted(one_word)},
         "questions": {"n": sum(len(c.questions) for c in cats), "most_answers": most, "over_limit": over,
                       "max_answers": max_answers},
         "answers": {"n": n_answers, "verbatim": verbatim, "verbatim_share": round(verbatim / n_answers, 4) if n_answers else 0.0,

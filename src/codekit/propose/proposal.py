@@ -127,10 +127,10 @@ def propose(
     sentence model's similarity arbitrate word overlap and shared divisions (:data:`~codekit.propose.signals.GATED`).
     """
     from codekit.propose.labels import (
-        code_prefixes, jargon_flags, label_shape_flags, suggest_label, tell_labels_apart,
+        code_prefixes, jargon_flags, label_shape_flags, list_words, suggest_label, tell_labels_apart, unit_words,
     )
     from codekit.propose.metrics import column_values, proposal_metrics, score_against
-    from codekit.propose.plain import internal_prefixes
+    from codekit.propose.plain import catalogue_words, internal_prefixes
     from codekit.propose.synonyms import draft_synonyms
     from codekit.propose.tree import build_tree
     from codekit.propose.signals import build_signals
@@ -235,10 +235,15 @@ def propose(
 
     vocabulary = {w for c in catalogue.codes for x in (True, False) for w in T.words(c.name, expand=x)}
     org_names = sorted({c.division for c in catalogue.codes} | {c.section for c in catalogue.codes})
-    labels_of = {lab: suggest_label([catalogue.codes[i].name for i in by_cat[lab]], avoid=prefixes)
+    known = catalogue_words(c.name for c in catalogue.codes)
+    all_names = [c.name for c in catalogue.codes]
+    ok = list_words(all_names)  # words of the list's language ("ja", "och"): no abbreviations
+    units = unit_words(all_names, [(k, v) for c in catalogue.codes for k, v in dict(c.extra).items()])
+    avoid = prefixes | units  # a label never names a place or an organisational unit
+    labels_of = {lab: suggest_label([catalogue.codes[i].name for i in by_cat[lab]], avoid=avoid, ok=ok)
                  for lab in sorted(by_cat)}
     labels_of = tell_labels_apart(labels_of, {lab: [catalogue.codes[i].name for i in by_cat[lab]] for lab in by_cat},
-                                  avoid=prefixes)
+                                  avoid=avoid)
     for lab in sorted(by_cat):
         idx = by_cat[lab]
         mem = [catalogue.codes[i] for i in idx]
@@ -261,16 +266,17 @@ def propose(
         tree = build_tree(
             [c.code for c in mem], [c.name for c in mem], max_answers=max_answers, prefixes=prefixes,
             similarity=lambda sub, idx=idx: sig.block_similarity([idx[j] for j in sub]),
-            label=lambda names: suggest_label(names, avoid=prefixes), context=label,
-            org_names=org_names,
+            label=lambda names: suggest_label(names, avoid=avoid, ok=ok), context=label,
+            org_names=org_names, known=known,
         )
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
             routing_questions=tree["depth"], tree=tree,
             synonyms=draft_synonyms([c.name for c in mem], label=label, keywords=[c.keywords for c in mem],
-                                    vocabulary=vocabulary, prefixes=prefixes),
-            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes)
-            + label_shape_flags(label),
+                                    vocabulary=vocabulary, prefixes=prefixes, known=known),
+            jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes,
+                                ok=ok, units=units)
+            + label_shape_flags(label, [c.name for c in mem]),
         ))
     metrics = proposal_metrics(
         catalogue, labels, edges=edges, category_labels={c.number: c.label for c in cats}, max_answers=max_answers,

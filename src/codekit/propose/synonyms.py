@@ -56,7 +56,8 @@ RESIDENT_WORDS: dict[str, tuple[str, ...]] = {
 
 def draft_synonyms(names: Sequence[str], *, label: str = "", keywords: Iterable[Iterable[str]] = (),
                    shared_terms: Iterable[str] = (), vocabulary: Iterable[str] = (),
-                   prefixes: frozenset[str] = frozenset(), most: int = 20) -> list[str]:
+                   prefixes: frozenset[str] = frozenset(), most: int = 20,
+                   known=None) -> list[str]:
     """The synonyms of one category with members named ``names`` (see the module docstring).
 
     ``vocabulary``: the folded words of the whole catalogue (for compound variants)."""
@@ -67,7 +68,7 @@ def draft_synonyms(names: Sequence[str], *, label: str = "", keywords: Iterable[
     counts: Counter = Counter()
     for nm, kws in _zip_keywords(names, keywords):
         terms: set[str] = set()
-        plain = plain_name(nm, prefixes=prefixes)
+        plain = plain_name(nm, prefixes=prefixes, known=known)
         for part in (plain or "").split(", "):
             t = " ".join(T.words(part, expand=False))
             if t and len(t.split()) <= 5:

@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Sequence
 
 from codekit.analyse import text as T
 from codekit.io.strings import slug
-from codekit.propose.plain import plain_name, sentence
+from codekit.propose.plain import CatalogueWords, catalogue_words, plain_name, sentence
 
 #: The default limit of answers per question (set in the project file as ``max_answers``).
 DEFAULT_MAX_ANSWERS = 7
@@ -45,6 +45,8 @@ OTHER_LABEL = "Something else"
 #: Words of the category label that stay in answers: they tell a problem apart ("not picked up" vs "missed").
 _KEEP_CONTEXT = frozenset({"not", "no"})
 _MIN_COVERAGE = 0.5
+#: Words of a name that say "the rest" ("Water - Miscellaneous", "Other Recreation Facility Issues").
+_MISC = frozenset("miscellaneous misc other others general issues issue items item request requests".split())
 _MAX_GROUP = 0.8
 
 
@@ -58,6 +60,7 @@ def build_tree(
     label: Callable[[list[str]], str] | None = None,
     context: str = "",
     org_names: Iterable[str] = (),
+    known: CatalogueWords | None = None,
 ) -> dict:
     """The questions and routes of one category of ``codes`` (their internal ``names``), as plain data::
 
@@ -67,12 +70,15 @@ def build_tree(
     ``similarity(idx)`` gives the combined similarity matrix of members ``idx`` (for sub-clusters);
     ``label(names)`` labels a sub-cluster; the words of ``context`` (the category's label) are left out of
     answers where the answers still read apart without them; no answer of a split is one of
-    ``org_names`` (division and section names)."""
+    ``org_names`` (division and section names); ``known``: the catalogue's
+    :func:`codekit.propose.plain.catalogue_words` (by default those of ``names``)."""
     n = len(codes)
     if n <= 1:
         return {"questions": [], "routes": [{"when": {}, "code": codes[0]}] if n else [], "depth": 0,
                 "max_answers": 0, "split_by": [], "near_duplicates": [], "unplain": []}
     b = _Builder(list(codes), list(names), max(2, int(max_answers)), prefixes, similarity, label)
+    b.known = catalogue_words(names) if known is None else known
+    b.context_label = context
     b.context = frozenset(T.words(context)) - _KEEP_CONTEXT
     b.org_names = frozenset(" ".join(T.words(x)) for x in org_names if x)
     b.node(list(range(n)), frozenset(), None, "which")
@@ -104,6 +110,8 @@ class _Builder:
         self.answered_only: frozenset[str] = frozenset()
         self.unplain: set[str] = set()
         self.org_names: frozenset[str] = frozenset()
+        self.known: CatalogueWords | None = None
+        self.context_label = ""
 
     # -- one question -------------------------------------------------------------------------------
     def node(self, idx: list[int], answered: frozenset[str], parent: tuple[str, str] | None, key: str,
@@ -117,8 +125,9 @@ class _Builder:
             groups = [([i], None) for i in idx]
         else:
             groups = self._facet(idx, answered) or self._clusters(idx) or self._slices(idx)
+            groups = self._flatten_duplicates(groups)
             q["prompt"] = SPLIT_PROMPT
-        labels = self._labels(groups, answered)
+        labels = self._labels(groups, answered, root=parent is None)
         keys = _unique_keys(labels)
         q["values"] = [{"key": k, "label": lab} for k, lab in zip(keys, labels)]
         later = []
@@ -132,6 +141,27 @@ class _Builder:
             more = answered | (frozenset(word) if word else frozenset())
             self.node(members, more, (key, k), k, path)
 
+    def _bag(self, i: int) -> frozenset:
+        """The words of member ``i``'s plain name, stemmed, function words aside: near-duplicates share it."""
+        from codekit.propose.labels import FUNCTION_WORDS, _norm
+
+        full = plain_name(self.names[i], prefixes=self.prefixes, known=self.known)
+        return frozenset(_norm(w) for w in T.content_words(full or self.names[i]) if w not in FUNCTION_WORDS)
+
+    def _flatten_duplicates(self, groups):
+        """A group of near-duplicates only ("Protective Custody", "Services - Protective Custody") asks no
+        follow-up question whose answers all read the same: its codes are answers of this question, when
+        they fit."""
+        out = list(groups)
+        for g in list(groups):
+            members, _ = g
+            if len(members) < 2 or len(out) - 1 + len(members) > self.k:
+                continue
+            if len({self._bag(i) for i in members}) == 1:
+                at = out.index(g)
+                out[at:at + 1] = [([i], None) for i in members]
+        return out
+
     def _qkey(self, key: str) -> str:
         key = key[:60].strip("-") or "which"
         base, n = key, 2
@@ -142,11 +172,13 @@ class _Builder:
         return key
 
     # -- answer labels ------------------------------------------------------------------------------
-    def _labels(self, groups, answered) -> list[str]:
+    def _labels(self, groups, answered, root: bool = False) -> list[str]:
         self.answered_only = answered
         singles = [g[0][0] for g in groups if len(g[0]) == 1 and g[1] != ("",)]
-        # words every sibling's name has say nothing that tells them apart ("Park ... Bin ...")
-        common = frozenset.intersection(*[frozenset(self.seq[i]) for i in singles]) if len(singles) > 1 else frozenset()
+        # words most siblings' names have say little that tells them apart ("Park ... Bin ...", "Complaint -
+        # staff conduct", "Contractor complaint"): left out where they start or end a part of the name
+        reps = {self._bag(i): i for i in reversed(singles)}  # near-duplicates count once
+        common = _most_share([self.seq[i] for i in sorted(reps.values())])
         drops = [answered | common | self.context, answered | self.context, answered, frozenset()]
         out: list[str] = []
         level: list[int] = []
@@ -165,21 +197,32 @@ class _Builder:
                 level.append(-1)
             else:
                 text = self.label([self.names[i] for i in members]) if self.label else ""
+                if text:  # the sub-cluster's label, as plain as an answer: "Traffic signal graffiti complaint"
+                    # under "Graffiti complaint" reads "Traffic signal graffiti"
+                    short = plain_name(text, prefixes=self.prefixes, known=self.known,
+                                       edges=answered | self.context)
+                    org_words = {w for o in self.org_names for w in o.split()}
+                    if short and _says_something(short) and _keeps_head(short, text) \
+                            and not set(T.words(short, expand=False)) <= org_words:  # never "Toronto" of "Toronto Water"
+                        text = short
                 out.append(sentence(text) if text else self._answer(members[0], frozenset()) + " and others")
                 level.append(-1)
-        # siblings with the same words in another order are near-duplicate codes: numbered, not "told apart"
-        # by words that mean nothing to a resident (the analysts merge them; the notes name them)
-        counts = Counter(_same(x) for x in out)
-        by_text: dict[str, list[int]] = {}
-        for j, x in enumerate(out):
-            if counts[_same(x)] > 1 and level[j] >= 0:
-                by_text.setdefault(_same(x), []).append(j)
-        for js in by_text.values():
-            bags = {frozenset(T.content_words(self.names[groups[j][0][0]])) for j in js}
-            if len(bags) == 1:
-                for j in js:
-                    level[j] = -2
-                self.near_duplicates.append(sorted(self.codes[groups[j][0][0]] for j in js))
+        # siblings with the same words in another order are near-duplicate codes ("Garbage - Park - Bin
+        # Damaged", "Park Garbage Bin Damaged"): one text, numbered, not "told apart" by words that mean
+        # nothing to a resident (the analysts merge them; the notes name them)
+        by_bag: dict[frozenset, list[int]] = {}
+        for j, (members, word) in enumerate(groups):
+            if len(members) == 1 and word != ("",):
+                bag = self._bag(members[0])  # "controls" and "control" alike
+                by_bag.setdefault(bag, []).append(j)
+        for js in by_bag.values():
+            if len(js) < 2:
+                continue
+            text = min((out[j] for j in js), key=lambda x: (", " in x, len(x), x))  # a phrase over a list of parts
+            for j in js:
+                out[j] = text
+                level[j] = -2
+            self.near_duplicates.append(sorted(self.codes[groups[j][0][0]] for j in js))
         for _ in range(len(drops) - 1):  # answers that read the same get back the words that were left out
             counts = Counter(_same(x) for x in out)
             again = [j for j, x in enumerate(out) if counts[_same(x)] > 1 and level[j] >= 0]
@@ -188,17 +231,62 @@ class _Builder:
             for j in again:
                 level[j] += 1
                 out[j] = self._answer(groups[j][0][0], drops[min(level[j], len(drops) - 1)])
+        self._something_else(out, groups, level, answered)
+        self._other(out, groups, level, answered)
         return _tell_apart(out, [g[0] for g in groups], self)
+
+    def _something_else(self, out: list[str], groups, level: list[int], answered) -> None:
+        """A code whose name says only "miscellaneous" or "other" beside what is already answered or what
+        the category says ("Water - Miscellaneous" under "Water", "Other Recreation Facility Issues" in
+        "Recreation facility") is the question's "Something else"."""
+        if OTHER_LABEL in out:
+            return
+        said = answered | self.context
+        for j, (members, word) in enumerate(groups):
+            if len(members) != 1 or word == ("",) or level[j] < 0:
+                continue
+            rest = [w for w in T.words(self.names[members[0]]) if w not in said and w not in T.NAME_STOP_WORDS]
+            if rest and all(w in _MISC for w in rest) and any(w in ("miscellaneous", "misc", "other") for w in rest):
+                out[j] = OTHER_LABEL
+                return
+
+    def _other(self, out: list[str], groups, level: list[int], answered=frozenset()) -> None:
+        """The general code among specific ones ("Business Complaint" beside "COVID Business Complaint",
+        "Tow Truck Complaint" in the category "Business complaint"; "Motor Vehicle Noise" beside "Moving
+        Motor Vehicle Noise" after the answer "Motor vehicle noise"): its name says no more than the
+        category's label and the answers given, and another answer's name holds all its words, so it
+        reads "Other business complaint", "Other motor vehicle noise"."""
+        if len(groups) < 2 or OTHER_LABEL in out:
+            return
+        said = answered | self.context
+        for j, (members, word) in enumerate(groups):
+            if len(members) != 1 or word == ("",) or level[j] < 0:
+                continue
+            mine = frozenset(T.content_words(self.names[members[0]]))
+            if not mine or not mine <= said or out[j].lower().startswith("other "):
+                continue
+            if not any(mine <= frozenset(T.content_words(self.names[i])) for k, g in enumerate(groups) if k != j
+                       for i in g[0]):
+                continue
+            full = plain_name(self.names[members[0]], prefixes=self.prefixes, known=self.known)
+            if mine <= self.context and self.context_label:  # the category's own words: its label says it
+                full = sentence(self.context_label)
+            if not full:
+                continue
+            out[j] = "Other " + (full[:1].lower() + full[1:] if _lower_ok_label(full) else full)
+            return
 
     def _answer(self, i: int, drop) -> str:
         """The plain name of member ``i`` without the words in ``drop``, unless that leaves no word that
         says something ("Turn off" -> "Off", "No water" -> "No"): then the words the answers given so far
         said are dropped only, then none."""
+        full = plain_name(self.names[i], prefixes=self.prefixes, known=self.known)
         for d in (drop, drop & self.answered_only, frozenset()):
-            text = plain_name(self.names[i], prefixes=self.prefixes, drop=d)
-            if text is not None and _says_something(text):
+            text = plain_name(self.names[i], prefixes=self.prefixes, drop=d & self.answered_only,
+                              edges=d - self.answered_only, known=self.known)
+            if text is not None and _says_something(text) and _keeps_head(text, full):
                 return text
-        text = plain_name(self.names[i], prefixes=self.prefixes)
+        text = full
         if text is None:  # nothing plain in the name: kept as written, and named in the notes
             self.unplain.add(self.codes[i])
             return self.names[i]
@@ -311,6 +399,37 @@ def _display(word: tuple[str, ...], names: list[str], prefixes) -> str:
     """A facet answer: the folded words as plain text (abbreviations written out)."""
     text = plain_name(" ".join(word), prefixes=prefixes)
     return text or " ".join(word)
+
+
+def _most_share(seqs: list[list[str]]) -> frozenset[str]:
+    """Words more than half of the names (and two at least) hold; none with one name only."""
+    if len(seqs) < 2:
+        return frozenset()
+    df = Counter(w for seq in seqs for w in set(seq))
+    least = max(2, len(seqs) // 2 + 1)
+    return frozenset(w for w, c in df.items() if c >= least)
+
+
+def _lower_ok_label(label: str) -> bool:
+    first = label.split(" ", 1)[0]
+    return not (len(first) > 1 and first.isupper())
+
+
+def _keeps_head(text: str, full: str | None) -> bool:
+    """Whether an answer with words left out still names a thing: not a generic word alone ("Programme"
+    of "Speed watch programme")."""
+    if not full or text == full:
+        return True
+    ws = T.words(text, expand=False)
+    if len(ws) != 1:
+        return True
+    from codekit.propose.labels import GENERIC_WORDS
+    from codekit.propose.plain import _KIND_END, _KIND_START
+
+    w = ws[0]
+    if w in GENERIC_WORDS or w.rstrip("s") in GENERIC_WORDS or w in _KIND_END or w in _KIND_START:
+        return False
+    return True
 
 
 def _says_something(text: str) -> bool:
