@@ -105,12 +105,12 @@ def _pct(x: float | None) -> str:
 
 def table(rows: list[tuple[str, dict | None, str]]) -> list[str]:
     out = ["| list | codes | categories | most answers in a question (over 7) | answers verbatim internal names "
-           "| labels one word / generic / jargon (any) | largest category | steps, flat -> draft (volume-weighted) "
+           "| of them the name of the code it leads to | labels one word / generic / jargon (any) | largest category | steps, flat -> draft (volume-weighted) "
            "| options read, flat -> draft |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r, why in rows:
         if r is None:
-            out.append(f"| {name} | | | | | | | | {why} |")
+            out.append(f"| {name} | | | | | | | | | {why} |")
             continue
         q, s = r["quality"], r["steps"]
         a, lab, qs = q["answers"], q["labels"], q["questions"]
@@ -123,6 +123,7 @@ def table(rows: list[tuple[str, dict | None, str]]) -> list[str]:
         out.append(
             f"| {name} | {r['n_codes']:,} | {q['n_categories']} | {qs['most_answers']} ({qs['over_limit']}) "
             f"| {a['verbatim']} of {a['n']} ({_pct(a['verbatim_share'])}) "
+            f"| {a['verbatim_own']} ({_pct(a['verbatim_own_share'])}) "
             f"| {_pct(lab['one_word'] / n)} / {_pct(lab['generic'] / n)} / {_pct(lab['jargon'] / n)} "
             f"({_pct(lab['flagged'] / n)}) "
             f"| {q['largest']['codes']} ({_pct(q['largest']['share'])}) | {steps} | {opts} |")
@@ -155,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         "- *answers verbatim internal names*: answers whose letters and digits (case aside) are those of a",
         "  catalogue name. A plain name kept as it is (\"Illegal dumping\") counts too, and so do the names kept",
         "  because nothing plain is in them (\"Unknown - TSO-CMP04\": kept and flagged, never guessed).",
+        "  *Of them the name of the code it leads to*: the same, but only against the names of the codes the",
+        "  answer routes to (an answer \"Graffiti\" under \"Recycle bin\" leads to \"Recycle Bin Graffiti\", not to",
+        "  the code named \"Graffiti\", so it is not that code's internal name).",
         "- *labels*: shares of the categories; *jargon* = a label naming a division, a section or a place the",
         "  list's names vary by, an acronym, a code or an internal abbreviation; *any* = one of the three.",
         "- *steps*: choices + questions to submit (`codekit.report.metrics.intake_steps`: the flat catalogue",

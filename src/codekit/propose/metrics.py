@@ -204,7 +204,9 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
       flag, the shape flags included (``flagged``; a one-word label that is the members' whole name is
       not flagged);
     - the most answers in any question and the questions over ``max_answers``;
-    - answers that repeat an internal name verbatim (same letters and digits, case folded) and answers
+    - answers that repeat an internal name verbatim (same letters and digits, case folded): any name of the
+      list (``verbatim``), and the name of a code the answer itself leads to (``verbatim_own``: "Graffiti"
+      under "Recycle bin" leads to "Recycle Bin Graffiti", not to the code named "Graffiti"); and answers
       that still hold internal tokens (a code, a code or name prefix, an unexplained acronym, an
       abbreviation of :data:`codekit.propose.plain.MUNICIPAL_ABBREVIATIONS`);
     - for each of ``queries``, the categories the preview's search finds, and whether one of them routes
@@ -247,7 +249,7 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
         shape = label_shape_flags(c.label, [names.get(k, "") for k in c.codes()])
         if why or shape:
             flagged.append(c.label)
-    n_answers = verbatim = internal = 0
+    n_answers = verbatim = own = internal = 0
     most = 0
     over = 0
     for c in cats:
@@ -261,6 +263,8 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
                 lab = v.label or v.key
                 if squash(lab) in verbatim_names:
                     verbatim += 1
+                    led_to = {r.code for r in c.routes if r.code and v.key in dict(r.when).get(q.key, ())}
+                    own += any(squash(names.get(code, "")) == squash(lab) for code in led_to)
                 mixed = any(ch.islower() for ch in lab)
                 toks = re.findall(r"[^\W_]+", lab.replace("-", " "))
                 if "_" in lab or any(token_is_internal(t, mixed_case=mixed, prefixes=prefixes) for t in toks) \
@@ -281,6 +285,7 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
         "questions": {"n": sum(len(c.questions) for c in cats), "most_answers": most, "over_limit": over,
                       "max_answers": max_answers},
         "answers": {"n": n_answers, "verbatim": verbatim, "verbatim_share": round(verbatim / n_answers, 4) if n_answers else 0.0,
+                    "verbatim_own": own, "verbatim_own_share": round(own / n_answers, 4) if n_answers else 0.0,
                     "internal_tokens": internal},
         "search": found,
     }
