@@ -1,0 +1,86 @@
+"""Examples of issue 10 that had no test failing on the code before the fix (see tests/BEFORE_FIX.md):
+formula cells in the Tabular Diff Format, ``code-renamed`` for a description-only change, and a category of
+4,400 routes that validate must finish (the audit stops it after a while; the old code ran for minutes)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from tests.cli_helpers import run_cli
+from tests.test_release_build import copy_inputs, edit, release
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_tdf_neutralises_formula_cells(tmp_path):
+    dist = tmp_path / "dist"
+    tax, cat = copy_inputs(tmp_path)
+    edit(cat, "division: Urban Forestry\n    section: Street Trees", f'division: "+SUM(A1:A9)"\n    section: "{FORMULA}"')
+    r = release(dist, taxonomy=tax, catalogue=cat)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    edit(cat, "sla_days: 10", "sla_days: 12")  # the tree's row changes; its division and section do not
+    r = release(dist, taxonomy=tax, catalogue=cat)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    new = next(p for p in sorted(dist.iterdir()) if p.name != "1.0.0")
+    r = run_cli("diff", dist / "1.0.0", new, "--output", "tdf")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.reader(r.stdout.splitlines()))
+    cells = [c for row in rows for c in row[1:]]
+    assert any(FORMULA in c for c in cells), r.stdout  # the section is there ...
+    # ... but no cell a spreadsheet would run (the op column, "---" or "->", is daff's own and not checked)
+    assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and c.strip("-"))], r.stdout
+    assert f"'{FORMULA}" in cells
+
+
+def test_description_only_change_is_not_code_renamed(tmp_path):
+    dist = tmp_path / "dist"
+    assert release(dist).exit_code == 0
+    tax, cat = copy_inputs(tmp_path)
+    edit(cat, "description: Pothole on a local road.", "description: A pothole on a local road or street.")
+    r = release(dist, taxonomy=tax, catalogue=cat)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    r = run_cli("diff", dist / "1.0.0", next(p for p in sorted(dist.iterdir()) if p.name != "1.0.0"),
+                "--output", "json")
+    assert r.exit_code == 0, r.stderr
+    kinds = {(c["kind"], c["code"]) for c in json.loads(r.stdout)["changes"]}
+    assert ("code-renamed", "RD-POTHOLE") not in kinds
+    assert ("code-description-changed", "RD-POTHOLE") in kinds
+
+
+def _big_world(tmp: Path, a: int = 440, b: int = 10) -> tuple[Path, Path]:
+    """One category, two questions of ``a`` and ``b`` answers, one route per pair (``a*b`` routes)."""
+    codes = [f"C{i:03d}" for i in range(a)]
+    cat = tmp / "catalogue.yaml"
+    cat.write_text("codekit_catalogue: 1\nname: Big\ncodes:\n" + "".join(
+        f"  - {{code: {c}, name: Code {c}, division: Roads, section: Ops}}\n" for c in codes), encoding="utf-8")
+    tax = tmp / "taxonomy"
+    tax.mkdir()
+    lines = ["codekit_taxonomy: 1", "id: big", "label: Big", "description: A big category.", "groups: [Streets]",
+             "questions:", "  - key: x", "    prompt: Which x?", "    values:"]
+    lines += [f"      - {{key: x{i}, label: X {i}}}" for i in range(a)]
+    lines += ["  - key: y", "    prompt: Which y?", "    values:"]
+    lines += [f"      - {{key: y{j}, label: Y {j}}}" for j in range(b)]
+    lines += ["routes:"]
+    for i in range(a):
+        for j in range(b):
+            lines += [f"  - when: {{x: x{i}, y: y{j}}}", f"    code: {codes[i]}"]
+    (tax / "big.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tax, cat
+
+
+def test_a_4400_route_category_validates(tmp_path):
+    tax, cat = _big_world(tmp_path)
+    assert len((tax / "big.yaml").read_bytes()) > 100_000
+    r = run_cli("validate", tax, "--catalogue", cat, "--json")
+    assert r.exit_code == 0, r.stderr + r.stdout[-2000:]
+    report = json.loads(r.stdout)
+    assert report["ok"] is True
+    # one route fewer: the hole is found, named by its answers
+    text = (tax / "big.yaml").read_text(encoding="utf-8")
+    (tax / "big.yaml").write_text(text.replace("  - when: {x: x7, y: y3}\n    code: C007\n", ""), encoding="utf-8")
+    r = run_cli("validate", tax, "--catalogue", cat, "--json")
+    assert r.exit_code == 1, r.stderr
+    found = json.loads(r.stdout)["findings"]
+    assert any("x=x7" in f["message"] and "y=y3" in f["message"] for f in found), found[:3]
