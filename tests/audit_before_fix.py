@@ -101,7 +101,7 @@ EXAMPLES: list[tuple[str, list[str]]] = [
     ("a file with an unknown extension is read as CSV without a word", [f"{B}[cat-unknown-suffix]"]),
     ("NUL bytes inside names are accepted", [f"{B}[cat-nul-in-name]", f"{B}[cat-nul-in-code]"]),
     ("random bytes give `_csv.Error` tracebacks (fuzz every loader)",
-     [f"{B}[cat-random-bytes]", "tests/test_fuzz_loaders.py::test_catalogue_loader_never_crashes[csv]"]),
+     [f"{B}[cat-random-bytes]", "tests/test_fuzz_loaders.py::test_catalogue_loader_never_crashes[c.csv]"]),
     ("`code-renamed` reported when only a description changed", [f"{G}::test_description_only_change_is_not_code_renamed"]),
     ("`make_strategy` silently drops parameters", [f"{S}::test_make_strategy_refuses_parameters_the_strategy_does_not_take"]),
     ("the distance threshold has two defaults (0.7 and 0.75)", [f"{S}::test_one_distance_threshold_default"]),
