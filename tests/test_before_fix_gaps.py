@@ -84,3 +84,21 @@ def test_a_4400_route_category_validates(tmp_path):
     assert r.exit_code == 1, r.stderr
     found = json.loads(r.stdout)["findings"]
     assert any("x=x7" in f["message"] and "y=y3" in f["message"] for f in found), found[:3]
+
+
+def test_the_strategy_and_the_proposal_share_one_distance_threshold_default():
+    """Two codes at distance 0.72 stay apart under the proposal's default threshold (0.7) and merged under the
+    strategy's old private default (0.75): the strategy left to its default must cluster as the proposal does."""
+    import numpy as np
+
+    from codekit.propose.proposal import DEFAULT_THRESHOLD
+    from codekit.propose.strategies import AgglomerativeStrategy
+
+    d = np.full((6, 6), 0.01)  # similarities: distance 1 - S
+    d[0, 1] = d[1, 0] = 0.28  # distance 0.72, between the two defaults
+    d[2, 3] = d[3, 2] = 0.8  # distance 0.2: a pair under either
+    np.fill_diagonal(d, 1.0)
+    by_default = AgglomerativeStrategy(linkage="average").fit(d).labels_
+    spelled_out = AgglomerativeStrategy(linkage="average", distance_threshold=DEFAULT_THRESHOLD).fit(d).labels_
+    assert list(by_default) == list(spelled_out)
+    assert by_default[2] == by_default[3] and len(set(by_default)) == 5
