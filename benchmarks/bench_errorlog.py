@@ -23,6 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+#: the allocator setting the user gave, if any: importing codekit (to write the logs) sets a default for polars'
+#: jemalloc in this process's environment, which must not leak into the other tools' children
+USER_RJEM = os.environ.get("_RJEM_MALLOC_CONF")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -91,7 +94,7 @@ def run_pandas(path: str) -> dict:
 
 
 IMPORTS = {
-    "codekit": ("polars", "codekit.io.errorlog", "codekit.analyse.errorstats"),
+    "codekit": ("codekit", "polars", "codekit.io.errorlog", "codekit.analyse.errorstats"),  # codekit first, as in the CLI
     "polars": ("polars",),
     "duckdb": ("duckdb",),
     "pandas": ("pandas", "pyarrow"),
@@ -126,6 +129,8 @@ def child(tool: str, path: str) -> None:
 def measure(tool: str, path: Path) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    if USER_RJEM is None:  # each child as a user would start it: codekit sets its own default when imported
+        env.pop("_RJEM_MALLOC_CONF", None)
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", tool, str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
