@@ -48,8 +48,7 @@ def raw_tables(log: Any) -> dict[str, "pl.DataFrame"]:
     ``{"code_kind": [submitted_code, kind, n], "pairs": [submitted_code, correct_code, kind, n] (rows with a
     correct_code), "channel": [channel, kind, n]}``, values as they are in the file. A CSV log is read in one
     streaming pass that groups by all four columns (parsing CSV is the cost, so it is done once); a Parquet log
-    or a frame runs the three small group-bys one after another (columns are cheap to re-read there, big groupings
-    are not, and one scan at a time keeps the peak memory at one scan's).
+    or a frame runs the three small group-bys together (columns are cheap to re-read there, big groupings are not).
     """
     log = _as_log(log)
     if log._cube is None:
@@ -81,16 +80,15 @@ def _raw_tables(log: "ErrorLog") -> dict[str, "pl.DataFrame"]:
             "channel": cube.group_by(["channel", "kind"]).agg(pl.col("n").sum()),
         }
     else:
-        # One after another, not collect_all: each streaming scan holds its decoded row groups while it runs,
-        # so three at once peak at about three scans' worth (10M-event Parquet log: 231 MB one at a time
-        # against 255 MB together, in about the same time; benchmarks/README.md).
+        # Together (collect_all), not one after another: one at a time peaks about 15 MB lower on the 10M-event
+        # Parquet log but takes a third longer (benchmarks/README.md).
         queries = {
             "code_kind": log.select("submitted_code", "kind").group_by(["submitted_code", "kind"]).agg(n),
             "pairs": log.select("submitted_code", "correct_code", "kind").filter(pl.col("correct_code").is_not_null())
             .group_by(["submitted_code", "correct_code", "kind"]).agg(n),
             "channel": log.select("channel", "kind").group_by(["channel", "kind"]).agg(n),
         }
-        tables = {name: q.collect(engine="streaming") for name, q in queries.items()}
+        tables = dict(zip(queries, pl.collect_all(list(queries.values()), engine="streaming")))
     return tables
 
 
