@@ -30,4 +30,8 @@ def test_a_users_setting_is_kept():
 
 
 def test_nothing_is_set_when_polars_is_already_loaded():
-    assert _conf_after("import polars, codekit") == ""
+    import codekit
+
+    # polars writes its own default into the variable when it loads (and appends a value set before it)
+    assert codekit.ALLOCATOR_CONF not in _conf_after("import polars, codekit")
+    assert _conf_after("import codekit, polars").endswith("," + codekit.ALLOCATOR_CONF)

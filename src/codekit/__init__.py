@@ -5,10 +5,11 @@ import sys as _sys
 
 __version__ = "0.1.0"
 
-#: polars' allocator (jemalloc, read from ``_RJEM_MALLOC_CONF``) keeps freed pages for a while, so a streaming scan's
-#: peak RSS holds most morsels it ever decoded. Purging them at once, from jemalloc's background thread, cuts the
+#: polars' allocator (jemalloc, read from ``_RJEM_MALLOC_CONF``; polars' own default, which it writes there when it
+#: loads and to which it appends a value set before, keeps freed pages 0.5-1.5 s), so a streaming scan's peak RSS
+#: holds most morsels it decoded. Purging them at once, from jemalloc's background thread, cuts the
 #: peak on the 10M-event Parquet error log from about 400 MB to about 250 MB (benchmarks/README.md: it costs some
-#: time there). jemalloc reads this when polars loads, so it takes effect only when codekit is imported before
+#: time there). polars hands this to jemalloc when it loads, so it takes effect only when codekit is imported before
 #: polars (always so in the CLI); a value the user set is kept.
 ALLOCATOR_CONF = "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0"
 if "polars" not in _sys.modules:
