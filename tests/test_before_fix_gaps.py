@@ -102,3 +102,25 @@ def test_the_strategy_and_the_proposal_share_one_distance_threshold_default():
     spelled_out = AgglomerativeStrategy(linkage="average", distance_threshold=DEFAULT_THRESHOLD).fit(d).labels_
     assert list(by_default) == list(spelled_out)
     assert by_default[2] == by_default[3] and len(set(by_default)) == 5
+
+
+def test_validate_never_scans_every_route_for_every_answer_combination(tmp_path, monkeypatch):
+    """The 4,400-route category took minutes because validate matched each answer combination by a pass over
+    every route (``matching_routes``: quadratic in routes). Validation now indexes a category's routes once
+    (``Router``): the per-route scan is not called at all, so the work grows with the routes, not their square."""
+    import importlib
+
+    tax, cat = _big_world(tmp_path, a=60, b=10)
+    calls = []
+    for name in ("codekit.taxonomy.routing", "codekit.validate.proof", "codekit.validate.checks"):
+        mod = importlib.import_module(name)
+        real = getattr(mod, "matching_routes", None)
+        if real is not None:
+            def counting(*a, _real=real, **k):
+                calls.append(1)
+                return _real(*a, **k)
+            monkeypatch.setattr(mod, "matching_routes", counting)
+    r = run_cli("validate", tax, "--catalogue", cat, "--json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["ok"] is True
+    assert len(calls) < 60, f"matching_routes called {len(calls)} times for 600 routes"
