@@ -23,6 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+#: the allocator setting the user gave, if any: importing codekit (to write the logs) sets a default for polars'
+#: jemalloc in this process's environment, which must not leak into the other tools' children
+USER_RJEM = os.environ.get("_RJEM_MALLOC_CONF")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -91,7 +94,7 @@ def run_pandas(path: str) -> dict:
 
 
 IMPORTS = {
-    "codekit": ("polars", "codekit.io.errorlog", "codekit.analyse.errorstats"),
+    "codekit": ("codekit", "polars", "codekit.io.errorlog", "codekit.analyse.errorstats"),  # codekit first, as in the CLI
     "polars": ("polars",),
     "duckdb": ("duckdb",),
     "pandas": ("pandas", "pyarrow"),
@@ -126,6 +129,8 @@ def child(tool: str, path: str) -> None:
 def measure(tool: str, path: Path) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    if USER_RJEM is None:  # each child as a user would start it: codekit sets its own default when imported
+        env.pop("_RJEM_MALLOC_CONF", None)
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", tool, str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
@@ -212,24 +217,31 @@ def main(argv: list[str] | None = None) -> int:
                 gen_rows.append((n, fmt, gen_s, size_mb))
                 print(f"generated {path.name}: {size_mb:.0f} MB in {gen_s:.1f} s", file=sys.stderr)
             results = {}
+            all_runs: dict[str, list[dict]] = {tool: [] for tool in args.tools}
+            for _ in range(max(1, args.repeat)):  # round robin: a burst of load on the machine hits every tool
+                for tool in args.tools:
+                    all_runs[tool].append(measure(tool, path))
             for tool in args.tools:
-                runs = [measure(tool, path) for _ in range(max(1, args.repeat))]
+                runs = all_runs[tool]
                 r = dict(runs[0])
                 r["seconds"] = statistics.median(x["seconds"] for x in runs)
                 r["best"] = min(x["seconds"] for x in runs)
                 r["wall"] = statistics.median(x["wall"] for x in runs)
                 r["rss_mb"] = max(x["rss_mb"] for x in runs)
+                r["rss_median"] = statistics.median(x["rss_mb"] for x in runs)
                 results[tool] = r
                 print(f"{n:>11,} {fmt:<7} {tool:<8} {r['seconds']:7.2f} s  (wall {r['wall']:6.2f} s)  "
                       f"{r['rss_mb']:8.0f} MB", file=sys.stderr)
             checks = {(r["events"], r["code_kind"], r["edges"], r["channel_kind"], r["edge_events"])
                       for r in results.values()}
-            base = results.get("pandas")
+            base, duck = results.get("pandas"), results.get("duckdb")
             for tool, r in results.items():
                 rows.append({
                     "n": n, "fmt": fmt, "size_mb": size_mb, "tool": tool, **r,
                     "t_ratio": (r["seconds"] / base["seconds"]) if base else None,
                     "m_ratio": (r["rss_mb"] / base["rss_mb"]) if base else None,
+                    "t_duck": (r["seconds"] / duck["seconds"]) if duck else None,
+                    "m_duck": (r["rss_mb"] / duck["rss_mb"]) if duck else None,
                     "agree": len(checks) == 1,
                 })
     load_after = os.getloadavg()
@@ -256,19 +268,24 @@ def render(rows, gen_rows, sizes, args, load_before, load_after) -> str:
         "Each cell: load the log and compute per-code counts by kind, the confusion edges and channel by kind. "
         "*time* is the work inside the process (after imports), the median of the runs, *best* the fastest run; "
         "*wall* (median) includes interpreter start-up and imports; "
-        "*peak RSS* (the largest of the runs) is the whole child process's high-water mark (`VmHWM`, imports included). Ratios are against pandas in the same run (lower is better). "
+        "*peak RSS* (the largest of the runs; *median* the median run) is the whole child process's high-water mark (`VmHWM`, imports included). "
+        "The runs go round robin over the tools, so a burst of other work on the machine hits each of them. "
+        "Ratios are against pandas and DuckDB in the same run (lower is better; memory ratios from the largest runs). "
         "*agree*: all tools returned the same totals.",
         "",
-        "| events | format | file | tool | time (s) | best (s) | wall (s) | peak RSS (MB) | time vs pandas | memory vs pandas | agree |",
-        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|:---:|",
+        "| events | format | file | tool | time (s) | best (s) | wall (s) | peak RSS (MB) | median RSS (MB) "
+        "| time vs pandas | memory vs pandas | time vs DuckDB | memory vs DuckDB | agree |",
+        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for r in rows:
         tr = f"{r['t_ratio']:.2f}x" if r["t_ratio"] is not None else ""
         mr = f"{r['m_ratio']:.2f}x" if r["m_ratio"] is not None else ""
+        td = f"{r['t_duck']:.2f}x" if r.get("t_duck") is not None else ""
+        md = f"{r['m_duck']:.2f}x" if r.get("m_duck") is not None else ""
         lines.append(
             f"| {r['n']:,} | {r['fmt']} | {r['size_mb']:.0f} MB | {r['tool']} | {r['seconds']:.2f} | {r['best']:.2f} | "
             f"{r['wall']:.2f} | "
-            f"{r['rss_mb']:.0f} | {tr} | {mr} | {'yes' if r['agree'] else 'NO'} |"
+            f"{r['rss_mb']:.0f} | {r['rss_median']:.0f} | {tr} | {mr} | {td} | {md} | {'yes' if r['agree'] else 'NO'} |"
         )
     if gen_rows:
         lines += ["", "Generating the logs (`codekit.sample.write_event_log`, chunked):", "",

@@ -403,6 +403,15 @@ CASES: list[Case] = [
     C("log-binary-csv", "convert-log {t}/e.csv {t}/o.parquet",
       "Error: {t}/e.csv: the error log holds binary data, not text (expected CSV text or a Parquet file). "
       "Check it is the file you meant", files={"e.csv": RANDOM}, exact=True),
+    C("log-parquet-named-csv", "profile {t}/c.csv -e {t}/e.csv",
+      "Error: {t}/e.csv: the error log holds a Parquet file (expected CSV text or a Parquet file). Rename it to end in "
+      ".parquet: an error log is read by its suffix", files={"c.csv": CAT}, exact=True,
+      setup=lambda t: _parquet({"timestamp": ["2025-01-01"], "channel": ["web"], "kind": ["recoded"],
+                                "submitted_code": ["A1"]}, t / "e.csv")),
+    C("log-parquet-named-csv-convert-log", "convert-log {t}/e.csv {t}/o.parquet",
+      "Error: {t}/e.csv: the error log holds a Parquet file (expected CSV text or a Parquet file). Rename it to end in "
+      ".parquet", setup=lambda t: _parquet({"timestamp": ["2025-01-01"], "channel": ["web"], "kind": ["recoded"],
+                                            "submitted_code": ["A1"]}, t / "e.csv")),
     C("log-directory", "profile {t}/c.csv -e {t}/d", "Error: {t}/d: is a directory, not a file.", files={"c.csv": CAT},
       setup=_mkdir("d")),
 

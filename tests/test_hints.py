@@ -27,7 +27,6 @@ NOT_REACHED: dict[tuple[str, str], str] = {
        "history, which only release and report read (both have --requests-columns and --requests-format)"
        for o in ("--columns", "--format", "--requests-columns", "--requests-format")},
     ("codekit.release.build", "--built-at"): "raised for the built_at argument only codekit release passes",
-    ("codekit.release.build", "--version"): "raised for the version argument only codekit release passes",
     ("codekit.release.build", "--pre-release"): "LintRefused, raised by build_release only (codekit release)",
     ("codekit.io.files", "--force"): "raised only for replace=False folders, by commands that have --force",
     ("codekit.propose.signals", "--weight"): "raised parsing --weight, or without a weight for propose's signals",
@@ -37,7 +36,6 @@ NOT_REACHED: dict[tuple[str, str], str] = {
     ("codekit.propose.proposal", "--against"): "a note for the against argument only codekit propose passes",
     ("codekit.propose.proposal", "--threshold"): "a warning for the threshold argument only codekit propose passes",
     ("codekit.propose.proposal", "--errors"): "every command that proposes has --errors",
-    ("codekit.report.html", "--top"): "raised for the top argument only codekit report passes",
     ("codekit.cli._common", "--errors"): "in load_inputs, which only commands with --errors call",
     ("codekit.cli._project", "--catalogue"): "the missing-catalogue hint names --catalogue only when the command "
                                               "passes how=CATALOGUE_FLAG, i.e. has the option",

@@ -6,7 +6,12 @@ Exit codes (also in ``codekit --help``, the README and docs/cli.md):
 - 2 bad usage (an unknown option, a missing argument, a bad value) or bad input (any ``CodekitError``);
 - 3 an internal error: an exception codekit did not expect is a bug, reported as
   ``Error: internal error: <type>: <message> (rerun with --debug and report it)``;
-- 130 interrupted (Ctrl-C): ``Error: interrupted``.
+- 130 interrupted (Ctrl-C): ``Error: interrupted``;
+- 141 the reader of stdout went away (``codekit formats | head -1``): nothing more is printed, no error line.
+  141 is what the shell reports for a C tool killed by SIGPIPE (128 + 13) and what ``git log | head`` gives;
+  it is neither 0 (the output was not all delivered) nor 1 (no check found anything). Python ignores SIGPIPE,
+  so the closed pipe arrives as ``BrokenPipeError``: stdout is pointed at ``/dev/null`` (as the Python docs'
+  note on SIGPIPE recommends) so that the flush at interpreter exit prints no "Exception ignored" message.
 
 ``--debug`` prints the traceback before that line; the exit code stays the same.
 The command line is parsed and run here (not through typer's standalone mode), so click's and typer's
@@ -28,7 +33,7 @@ from typer.exceptions import Abort, Exit
 
 from codekit.errors import CodekitError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 3, 130, 141
 
 #: Longest message shown on the one error line (the rest is cut, with an ellipsis).
 MAX_MESSAGE = 600
@@ -90,15 +95,65 @@ def _sigint_raises() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _is_closed_pipe(e: BaseException) -> bool:
+    import errno
+
+    while e is not None:
+        if isinstance(e, BrokenPipeError) or (isinstance(e, OSError) and e.errno == errno.EPIPE):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
+def _stdout_to_devnull() -> int:
+    """The reader of stdout left: point stdout at /dev/null so nothing more (not even the flush at exit) fails."""
+    import os
+
+    with contextlib.suppress(Exception):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_PIPE
+
+
+@contextlib.contextmanager
+def _rich_raises_on_broken_pipe() -> Iterator[None]:
+    """rich's Console answers a broken pipe with ``SystemExit(1)`` (exit 1 means findings here): make it raise
+    the BrokenPipeError instead, so that :func:`run` ends the command as a closed pipe."""
+    try:
+        from rich.console import Console
+    except ImportError:  # pragma: no cover - rich comes with typer
+        yield
+        return
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError("stdout closed")
+
+    previous = Console.__dict__.get("on_broken_pipe")
+    Console.on_broken_pipe = on_broken_pipe
+    try:
+        yield
+    finally:
+        if previous is not None:
+            Console.on_broken_pipe = previous
+
+
+def _flush_stdout() -> None:
+    with contextlib.suppress(ValueError):  # stdout closed by the command itself
+        sys.stdout.flush()
+
+
 def run(app, argv: list[str]) -> int:
     """Run the typer ``app`` on ``argv``; return the exit code after printing at most one error line."""
     from typer.main import get_command
 
     command = get_command(app)
     try:
-        with _sigint_raises():
-            with command.make_context("codekit", list(argv)) as ctx:
-                command.invoke(ctx)
+        with _sigint_raises(), _rich_raises_on_broken_pipe():
+            try:
+                with command.make_context("codekit", list(argv)) as ctx:
+                    command.invoke(ctx)
+            finally:
+                _flush_stdout()  # a closed pipe shows here when the output fitted in the pipe's buffer
         return EXIT_OK
     except Exit as e:  # --help, --version, typer.Exit(n)
         return int(e.exit_code or 0)
@@ -115,17 +170,15 @@ def run(app, argv: list[str]) -> int:
         _say("interrupted")
         return EXIT_INTERRUPTED
     except CodekitError as e:
+        if _is_closed_pipe(e):
+            return _stdout_to_devnull()
         if _debug(argv):
             _traceback()
         _say(error_text(e, command, argv))
         return e.exit_code
-    except BrokenPipeError:  # `codekit ... | head`: the reader left; not an error of ours
-        import os
-
-        with contextlib.suppress(Exception):  # silence the flush of the dead pipe at exit
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FINDINGS
     except Exception as e:  # noqa: BLE001 - the boundary: anything else is a bug of ours
+        if _is_closed_pipe(e):  # `codekit ... | head`: the reader left; not an error of ours
+            return _stdout_to_devnull()
         if _debug(argv):
             _traceback()
         _say(internal_message(e))

@@ -13,7 +13,8 @@ app = typer.Typer(
     help=(
         "codekit: service-code taxonomy and intake simplification for a city's 311.\n\n"
         "Exit codes: 0 ok; 1 a check found problems; 2 bad usage or bad input; 3 internal error (a bug: "
-        "rerun with --debug and report it); 130 interrupted (Ctrl-C)."
+        "rerun with --debug and report it); 130 interrupted (Ctrl-C); 141 the reader of the output went away "
+        "(`| head`)."
     ),
     no_args_is_help=True,
     add_completion=False,

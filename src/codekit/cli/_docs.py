@@ -47,7 +47,9 @@ def render_cli_reference() -> str:
         "`2` bad usage or bad input (one `Error: ...` line on stderr naming the file, line and what to do; an",
         "unknown option, a missing argument or a bad value is one line too, naming the command);",
         "`3` an internal error, a bug (`Error: internal error: <type>: <message> (rerun with --debug and report it)`);",
-        "`130` interrupted (`Error: interrupted`; a half-written temporary file is removed then, or on the next run).",
+        "`130` interrupted (`Error: interrupted`; a half-written temporary file is removed then, or on the next run);",
+        "`141` the reader of stdout went away (`codekit formats | head -1`): the command stops quietly, as a Unix",
+        "tool killed by SIGPIPE does (git gives 141 too).",
         "",
     ]
     ctx = click.Context(group, info_name="codekit")

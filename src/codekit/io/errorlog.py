@@ -217,8 +217,9 @@ def _csv_header(p: Path) -> list[str]:
 
     binary = binary_kind(head)
     if binary is not None:
-        raise InputError(f"the error log holds {binary[0]}", path=p, expected="CSV text or a Parquet file",
-                         hint=binary[1])
+        # an error log's format follows its name (there is no --format for logs): say so for Parquet
+        todo = "rename it to end in .parquet: an error log is read by its suffix" if head.startswith(b"PAR1") else binary[1]
+        raise InputError(f"the error log holds {binary[0]}", path=p, expected="CSV text or a Parquet file", hint=todo)
     text = head.decode("utf-8", errors="replace")
     if not text.strip():
         raise InputError("the error log is empty", path=p,

@@ -596,6 +596,9 @@ def _open311_table(p: Path) -> RequestTable:
 def _seeclickfix_files(p: Path) -> list[Path]:
     if p.is_dir():
         files = sorted(p.glob("*.json"), key=lambda f: _natural(f.name))
+        from codekit.io.text import refuse_special_files
+
+        refuse_special_files(p, files, what="folder of SeeClickFix pages")
         if not files:
             raise InputError("the folder holds no .json pages", path=p, hint="give SeeClickFix issues pages (*.json)")
         return files

@@ -7,10 +7,45 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 
 from codekit.errors import InputError
 
 _ENCODINGS_TRIED = "UTF-8 (with or without BOM), UTF-16 with BOM, cp1252"
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of ``st_mode`` is when it is neither a regular file nor a folder ("a FIFO (named pipe)",
+    "a device", "a socket", ...), else None."""
+    import stat
+
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+
+
+def refuse_special_files(root: str | Path, paths: Iterable[Path] | None = None, *, what: str = "folder",
+                         skip_hidden: bool = True) -> None:
+    """Raise :class:`InputError` for the first FIFO, socket or device among ``paths`` (default: everything under
+    ``root``), instead of skipping it without a word. Only ``stat`` is called (never ``open``), so a FIFO cannot
+    block. Names under a part starting with ``.`` (``.git`` holds sockets) are left alone when ``skip_hidden``."""
+    root = Path(root)
+    for p in sorted(root.rglob("*") if paths is None else paths):
+        try:
+            rel = p.relative_to(root).parts
+        except ValueError:
+            rel = (p.name,)
+        if skip_hidden and any(part.startswith(".") for part in rel):
+            continue
+        try:
+            mode = p.stat().st_mode  # follows a symbolic link: a link to a FIFO is a FIFO here
+        except OSError:
+            continue  # a broken link: the caller decides (a release lists it; a taxonomy skips it)
+        kind = special_kind(mode)
+        if kind is not None:
+            raise InputError(f"is {kind} inside the {what}, not a regular file", path=p,
+                             hint=f"remove it from the {what} or move it elsewhere; codekit reads only regular files")
 
 
 def check_file(path: str | Path) -> Path:
@@ -31,8 +66,7 @@ def check_file(path: str | Path) -> Path:
     if stat.S_ISDIR(st.st_mode):
         raise InputError("is a directory, not a file", path=p, hint="name a file inside it")
     if not stat.S_ISREG(st.st_mode):
-        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode)
-                or stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        kind = special_kind(st.st_mode) or "not a regular file"
         raise InputError(f"is {kind}, not a regular file", path=p,
                          hint="save the data to a file first and name that file")
     if not os.access(p, os.R_OK):

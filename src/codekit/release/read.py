@@ -68,7 +68,15 @@ def _json(path: Path) -> Any:
 
 
 def _files_under(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink())
+    from codekit.io.text import refuse_special_files
+
+    everything = list(root.rglob("*"))
+    try:
+        refuse_special_files(root, everything, what="release folder", skip_hidden=False)
+    except InputError as e:  # a FIFO in a release is tampering, as any file the manifest does not list
+        raise CorruptRelease(e.message, path=e.path, hint="the release is damaged: remove the file or restore the "
+                             "release from the published artifact") from None
+    return sorted(p.relative_to(root).as_posix() for p in everything if p.is_file() or p.is_symlink())
 
 
 def verify(path: str | Path) -> m.Manifest:

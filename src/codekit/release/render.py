@@ -220,9 +220,16 @@ def routing_tdf(diff: Diff) -> str:
     """The routing table's changes in the Tabular Diff Format (CSV)."""
     import daff
 
+    from codekit.taxonomy.routing import neutralise
+
     td, out = _table_diff(diff)
     if not td.hasDifference():
         return ""
+    for y in range(out.height):  # every CSV codekit writes defuses formula cells (column 0 is daff's op)
+        for x in range(1, out.width):
+            v = out.getCell(x, y)
+            if isinstance(v, str) and neutralise(v) != v:
+                out.setCell(x, y, neutralise(v))
     return daff.Csv(",").renderTable(out)
 
 

@@ -203,8 +203,12 @@ def load_approvals(folder: str | Path | None) -> list[Approval]:
         return []
     if not root.is_dir():
         raise InputError("the approvals folder is a file", path=root, hint="approvals/ must be a folder of approval files")
+    from codekit.io.text import refuse_special_files
+
+    entries = sorted(root.iterdir(), key=lambda p: p.name)
+    refuse_special_files(root, entries, what="approvals folder")
     out = []
-    for p in sorted(root.iterdir(), key=lambda p: p.name):
+    for p in entries:
         if p.name.startswith(".") or not p.is_file():
             continue
         suffix = p.suffix.lower()

@@ -326,8 +326,12 @@ def load_category(path: str | Path) -> PublicCategory:
 
 
 def category_files(directory: str | Path) -> list[Path]:
+    from codekit.io.text import refuse_special_files
+
     d = Path(directory)
-    files = [p for p in d.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    everything = list(d.rglob("*"))
+    refuse_special_files(d, everything, what="taxonomy folder")  # a FIFO there is refused, not skipped
+    files = [p for p in everything if p.suffix in (".yaml", ".yml") and p.is_file()]
     files = [p for p in files if not any(part.startswith((".", "_")) for part in p.relative_to(d).parts)]
     return sorted(files, key=lambda p: p.relative_to(d).as_posix())
 
