@@ -62,6 +62,19 @@ def test_an_internal_error_is_never_exit_1(tmp_path, monkeypatch):
     assert r.exit_code == 3 and r.stderr.startswith("Error: internal error: ZeroDivisionError: x")
 
 
+def test_out_of_memory_says_so_and_exits_3(tmp_path, monkeypatch):
+    import codekit.analyse.profile as prof
+
+    def boom(*a, **k):
+        raise MemoryError("Unable to allocate 2.52 TiB for an array")
+
+    monkeypatch.setattr(prof, "profile", boom)
+    r = run_cli("profile", _cat(tmp_path))
+    assert (r.exit_code, r.stderr) == (3, "Error: internal error: out of memory (MemoryError: Unable to allocate 2.52 "
+                                          "TiB for an array). The input may be too large for this machine's memory: "
+                                          "try a smaller one; if it is small, rerun with --debug and report it\n")
+
+
 def test_a_panic_below_python_is_exit_3_not_a_traceback(tmp_path, monkeypatch):
     import codekit.analyse.profile as prof
 

@@ -234,6 +234,10 @@ def error_text(e: CodekitError, root=None, argv: list[str] = ()) -> str:
 def internal_message(e: BaseException) -> str:
     text = str(e).strip().splitlines()[0] if str(e).strip() else ""
     text = one_line(text, 300)
+    if isinstance(e, MemoryError):  # most often an input too large for the machine, not a bug: say so first
+        return (f"internal error: out of memory ({type(e).__name__}{': ' + text if text else ''}). The input may be "
+                "too large for this machine's memory: try a smaller one; if it is small, rerun with --debug and "
+                "report it")
     return f"internal error: {type(e).__name__}: {text} (rerun with --debug and report it)"
 
 
