@@ -139,6 +139,14 @@ def taxonomy_folder(taxonomy: Path | None) -> Path:
     return proj.taxonomy
 
 
+def requests_input(requests: Path | None, columns: str | None) -> tuple[Path | None, str | None]:
+    """The request history and its columns: as given, else the project's ``[inputs] requests``."""
+    proj = current_project() if requests is None else None
+    if proj is not None and proj.requests is not None:
+        return Path(proj.requests), columns or proj.requests_columns
+    return requests, columns
+
+
 def release_out(out: Path | None) -> Path:
     """The releases folder: as given, else the project's ``[release] out``, else ``dist``."""
     if out is not None:

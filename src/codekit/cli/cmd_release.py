@@ -70,7 +70,10 @@ def release(
     approved it (`codekit approve`), unless the project's [signoff] policy exempts that level: otherwise
     nothing is written (exit 1). A published version is never overwritten, and a corrupted previous
     release is refused (exit 2)."""
-    from codekit.cli._project import catalogue_loader, current_project, project_signoff, release_out, taxonomy_folder
+    from codekit.cli._project import (
+        catalogue_loader, current_project, project_signoff, release_out, requests_input,
+        taxonomy_folder,
+    )
     from codekit.project import lint_options
     from codekit.release.build import LintRefused, ReleaseRefused, build_release
 
@@ -78,8 +81,7 @@ def release(
     cat = catalogue_loader(catalogue, format=format, columns=columns, definitions=definitions, sample=sample)
     taxonomy, out = taxonomy_folder(taxonomy), release_out(out)
     proj = current_project()
-    if requests is None and proj is not None and proj.requests is not None:
-        requests, requests_columns = Path(proj.requests), requests_columns or proj.requests_columns
+    requests, requests_columns = requests_input(requests, requests_columns)
     try:
         with progress("building the release", total=None, enabled=not as_json):
             result = build_release(taxonomy, cat(), out, version=version, source_revision=source_revision,

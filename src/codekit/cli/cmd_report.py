@@ -54,15 +54,14 @@ def report(
     with progress("building the report", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, columns=columns, definitions=definitions, seed=seed,
                                sample_events=sample_events, advance=advance, sample=sample, how="--catalogue FILE")
-        from codekit.cli._project import current_project
+        from codekit.cli._project import current_project, requests_input
         from codekit.project import lint_options
 
         proj = current_project()
         tax = taxonomy
         if tax is None and proj is not None and proj.taxonomy.is_dir():
             tax = proj.taxonomy
-        if requests is None and proj is not None and proj.requests is not None:
-            requests, requests_columns = Path(proj.requests), requests_columns or proj.requests_columns
+        requests, requests_columns = requests_input(requests, requests_columns)
         result = make_report(tax, cat, log, out=out, markdown=markdown, top=top, run_validation=not no_validate,
                              seed=seed, progress=advance, lint_options=lint_options(proj), requests=requests,
                              requests_format=requests_format, requests_columns=requests_columns, as_of=as_of)

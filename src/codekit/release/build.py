@@ -285,17 +285,12 @@ def with_timelines(doc: m.CatalogueRelease, tax: Any, cat: Any, requests: str | 
                    columns: str | None = None, as_of: str | None = None, business_days: bool = False,
                    min_requests: int | None = None) -> m.CatalogueRelease:
     """``doc`` with the timelines of the request history ``requests`` over its taxonomy and catalogue."""
-    from codekit.analyse.timelines import CTL_MIN_REQUESTS, build_timelines
-    from codekit.release.timelines import timelines_block
-
-    from codekit.release.timelines import as_request_options
+    from codekit.analyse.timelines import CTL_MIN_REQUESTS
+    from codekit.release.timelines import history_timelines, timelines_block
 
     n_min = CTL_MIN_REQUESTS if min_requests is None else min_requests
-    try:
-        result = build_timelines(requests, format=format, columns=columns, catalogue=cat, taxonomy=tax, as_of=as_of,
-                                 business_days=business_days, min_requests=n_min)
-    except CodekitError as e:
-        raise as_request_options(e) from None
+    result = history_timelines(requests, catalogue=cat, taxonomy=tax, format=format, columns=columns, as_of=as_of,
+                               business_days=business_days, min_requests=n_min)
     return doc.model_copy(update={"timelines": timelines_block(result, doc, min_requests=n_min)})
 
 

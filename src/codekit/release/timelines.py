@@ -92,6 +92,22 @@ def timelines_block(result: dict[str, Any], doc: m.CatalogueRelease, *, min_requ
     )
 
 
+def history_timelines(requests: str | Path, *, catalogue: Any, taxonomy: Any, format: str | None = None,
+                      columns: str | None = None, as_of: str | None = None, business_days: bool = False,
+                      min_requests: int | None = None) -> dict[str, Any]:
+    """:func:`codekit.analyse.timelines.build_timelines` of a request history read beside a catalogue (release,
+    report): its errors name the options those commands have (:func:`as_request_options`)."""
+    from codekit.analyse.timelines import CTL_MIN_REQUESTS, build_timelines
+    from codekit.errors import CodekitError
+
+    try:
+        return build_timelines(requests, format=format, columns=columns, catalogue=catalogue, taxonomy=taxonomy,
+                               as_of=as_of, business_days=business_days,
+                               min_requests=CTL_MIN_REQUESTS if min_requests is None else min_requests)
+    except CodekitError as e:
+        raise as_request_options(e) from None
+
+
 _REQUEST_OPTIONS = {"--columns": "--requests-columns", "--format": "--requests-format"}
 _OPTION = re.compile(r"(?<![\w-])(--columns|--format)(?![\w-])")
 
@@ -116,4 +132,4 @@ def status_timeline(t: m.Timeline | None, as_of: str) -> dict[str, Any] | None:
             "suggested_ctl_level": t.suggested_ctl_level, "expected": t.expected}
 
 
-__all__ = ["expected_text", "timeline", "timelines_block", "status_timeline", "as_request_options"]
+__all__ = ["expected_text", "timeline", "timelines_block", "status_timeline", "as_request_options", "history_timelines"]

@@ -60,6 +60,14 @@ def short(text: str, n: int = 38) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
+def _label_axes(ax, ys: Sequence[int], labels: Sequence[str], width: int, *, xlabel: str, title: str) -> None:
+    """The house style of a horizontal bar chart: labels (cut to ``width``) top to bottom, the axis and the title."""
+    ax.set_yticks(ys, [short(x, width) for x in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+
+
 def before_after_bars(labels: Sequence[str], before: Sequence[float], after: Sequence[float], *,
                       title: str, xlabel: str, before_label: str = "before", after_label: str = "after") -> str:
     """Horizontal paired bars, one pair per label (top to bottom in the given order)."""
@@ -73,10 +81,7 @@ def before_after_bars(labels: Sequence[str], before: Sequence[float], after: Seq
         for y, b, a in zip(ys, before, after):
             ax.text(b, y - h / 2, f" {b:g}", va="center", fontsize=7.5)
             ax.text(a, y + h / 2, f" {a:g}", va="center", fontsize=7.5)
-        ax.set_yticks(ys, [short(x, 40) for x in labels])
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        _label_axes(ax, ys, labels, 40, xlabel=xlabel, title=title)
         ax.legend(loc="lower right", frameon=False)
         return _svg(plt, fig)
 
@@ -90,10 +95,7 @@ def size_bars(labels: Sequence[str], sizes: Sequence[int], *, title: str, xlabel
         ax.barh(ys, sizes, color=AFTER, height=0.7)
         for y, s in zip(ys, sizes):
             ax.text(s, y, f" {s:,}", va="center", fontsize=7.5)
-        ax.set_yticks(ys, [short(x, 44) for x in labels])
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        _label_axes(ax, ys, labels, 44, xlabel=xlabel, title=title)
         if note:
             fig.text(0.01, -0.02, note, fontsize=7.5, color="#555555", ha="left", va="top")
         return _svg(plt, fig)
@@ -113,10 +115,7 @@ def stacked_bars(labels: Sequence[str], series: dict[str, Sequence[int]], *, tit
             left = [a + b for a, b in zip(left, vals)]
         for y, total in zip(ys, left):
             ax.text(total, y, f" {int(total):,}", va="center", fontsize=7.5)
-        ax.set_yticks(ys, [short(x, 44) for x in labels])
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        _label_axes(ax, ys, labels, 44, xlabel=xlabel, title=title)
         ax.legend(loc="lower right", frameon=False, fontsize=7.5)
         return _svg(plt, fig)
 
@@ -208,9 +207,6 @@ def sla_vs_actual(labels: Sequence[str], p50: Sequence[float | None], p90: Seque
         if pts:
             ax.scatter([s for s, _ in pts], [y for _, y in pts], marker="D", s=28, color="#000000", zorder=3,
                        label="stated SLA")
-        ax.set_yticks(ys, [short(x, 40) for x in labels])
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        _label_axes(ax, ys, labels, 40, xlabel=xlabel, title=title)
         ax.legend(loc="lower right", frameon=False, fontsize=7.5)
         return _svg(plt, fig)

@@ -315,16 +315,10 @@ def _timelines_section(requests: Any, taxonomy: Any, catalogue: Catalogue, *, to
                        columns: str | None, as_of: str | None) -> dict[str, Any]:
     """SLA against actual per division, and the codes whose observed timeline suggests another Closing-the-Loop
     level than the curated one (``codekit.analyse.timelines.build_timelines``)."""
-    from codekit.analyse.timelines import build_timelines
+    from codekit.release.timelines import history_timelines
 
-    from codekit.errors import CodekitError
-    from codekit.release.timelines import as_request_options
-
-    try:
-        res = build_timelines(requests, format=format, columns=columns, catalogue=catalogue, taxonomy=taxonomy,
-                              as_of=as_of)
-    except CodekitError as e:
-        raise as_request_options(e) from None
+    res = history_timelines(requests, catalogue=catalogue, taxonomy=taxonomy, format=format, columns=columns,
+                            as_of=as_of)
     hints = [r for r in res["codes"] if r["suggested_ctl_level"] is not None and r["ctl_level"] is not None
              and r["suggested_ctl_level"] != r["ctl_level"]]
     unset = [r for r in res["codes"] if r["suggested_ctl_level"] is not None and r["ctl_level"] is None]
