@@ -14,3 +14,10 @@ __version__ = "0.1.0"
 ALLOCATOR_CONF = "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0"
 if "polars" not in _sys.modules:
     _os.environ.setdefault("_RJEM_MALLOC_CONF", ALLOCATOR_CONF)
+
+#: pyarrow's allocator for the Parquet error-log counts (``analyse/dictcounts.py``): the system allocator returns
+#: freed buffers where pyarrow's default (mimalloc) keeps them, 244 MB against 312 MB peak on the 10M-event
+#: benchmark log in about the same time (benchmarks/README.md). Read by pyarrow when it loads; a value set is kept.
+ARROW_POOL = "system"
+if "pyarrow" not in _sys.modules:
+    _os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", ARROW_POOL)

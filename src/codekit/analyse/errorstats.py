@@ -47,8 +47,10 @@ def raw_tables(log: Any) -> dict[str, "pl.DataFrame"]:
 
     ``{"code_kind": [submitted_code, kind, n], "pairs": [submitted_code, correct_code, kind, n] (rows with a
     correct_code), "channel": [channel, kind, n]}``, values as they are in the file. A CSV log is read in one
-    streaming pass that groups by all four columns (parsing CSV is the cost, so it is done once); a Parquet log
-    or a frame runs the three small group-bys together (columns are cheap to re-read there, big groupings are not).
+    streaming pass that groups by all four columns (parsing CSV is the cost, so it is done once). A Parquet log
+    with text columns is counted from its dictionary encoding (:mod:`codekit.analyse.dictcounts`; its pairs hold
+    only the confusion kinds, the only pairs anything reads); any other Parquet log or a frame runs the three
+    small group-bys together (columns are cheap to re-read there, big groupings are not).
     """
     log = _as_log(log)
     if log._cube is None:
@@ -79,6 +81,8 @@ def _raw_tables(log: "ErrorLog") -> dict[str, "pl.DataFrame"]:
             .group_by(["submitted_code", "correct_code", "kind"]).agg(pl.col("n").sum()),
             "channel": cube.group_by(["channel", "kind"]).agg(pl.col("n").sum()),
         }
+    elif log.format == "parquet" and (counted := _dictionary_tables(log)) is not None:
+        tables = counted
     else:
         # Together (collect_all), not one after another: one at a time peaks about 15 MB lower on the 10M-event
         # Parquet log but takes a third longer (benchmarks/README.md).
@@ -90,6 +94,15 @@ def _raw_tables(log: "ErrorLog") -> dict[str, "pl.DataFrame"]:
         }
         tables = dict(zip(queries, pl.collect_all(list(queries.values()), engine="streaming")))
     return tables
+
+
+def _dictionary_tables(log: "ErrorLog") -> dict[str, "pl.DataFrame"] | None:
+    """The tables of a Parquet log from its dictionary encoding (analyse/dictcounts.py), or None: use polars."""
+    import polars as pl
+
+    from codekit.analyse.dictcounts import parquet_tables
+
+    return parquet_tables(log.source, log.file_columns(*_KEYS), CONFUSION_KINDS, threads=pl.thread_pool_size())
 
 
 def _normalised(raw: "pl.DataFrame") -> "pl.DataFrame":
@@ -114,10 +127,15 @@ def _usable_tables(log: Any) -> dict[str, "pl.DataFrame"]:
     code_kind and pairs: known kind and a submitted code (pairs: re-coded/transferred to another code).
     channel: every event with a known kind, an unknown or empty channel as ``unknown``.
     """
+    log = _as_log(log)
+    if log._usable is None:
+        log._usable = _usable_from(log, raw_tables(log))
+    return log._usable
+
+
+def _usable_from(log: "ErrorLog", raw: dict[str, "pl.DataFrame"]) -> dict[str, "pl.DataFrame"]:
     import polars as pl
 
-    log = _as_log(log)
-    raw = raw_tables(log)
     ck = _normalised(raw["code_kind"])
     known = pl.col("kind").is_in(list(ERROR_KINDS))
     usable_ck = ck.filter(known & pl.col("submitted_code").is_not_null())

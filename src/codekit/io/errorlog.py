@@ -62,6 +62,7 @@ class ErrorLog:
     exprs: dict = field(default_factory=dict, repr=False)  # canonical column -> expression over ``raw``
     group_exprs: dict = field(default_factory=dict, repr=False)  # the text columns, uncast (String or Categorical)
     _cube: Any = field(default=None, repr=False)
+    _usable: Any = field(default=None, repr=False)  # errorstats' normalised tables of usable events
 
     def reading(self):
         """A context in which a failure of polars reading the file (a corrupt page, a malformed row, an
@@ -74,6 +75,11 @@ class ErrorLog:
         if self.format != "csv":
             return self
         return scan_error_log(self.source, "csv", categorical=False)
+
+    def file_columns(self, *columns: str) -> dict[str, str | None]:
+        """Canonical column -> its name in the file (None where the file lacks it), for these columns."""
+        found = _missing(self.source or None, list(self.columns_found))
+        return {c: found.get(c) for c in columns}
 
     def select(self, *columns: str) -> "pl.LazyFrame":
         """Only these canonical columns, straight from the scan (cheaper to share between queries than ``lazy``)."""
