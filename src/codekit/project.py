@@ -49,7 +49,11 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
     "taxonomy": {"folder": (str, f"the working taxonomy folder (default {DEFAULT_TAXONOMY!r})")},
     "propose": {"max_answers": (int, f"answers per question in proposed drafts (default {DEFAULT_MAX_ANSWERS})"),
-                "max_share": (float, "largest share of the list one proposed category may hold (default 0.2)")},
+                "max_share": (float, "largest share of the list one proposed category may hold (default 0.2)"),
+                "semantic_floor": (float, "sentence-model similarity below which shared words count for nothing "
+                                          "(default 0.2)"),
+                "merge_duplicates": (bool, "draft codes whose names read the same as one answer, the others merged "
+                                           "into it (default true)")},
     "lint": {
         "max_answers": (int, "more answers than this in one question: a warning (default: [propose] max_answers)"),
         "max_answers_error": (int, "more answers than this: an error (default 15)"),
@@ -75,6 +79,8 @@ class Project:
     taxonomy: Path = Path(DEFAULT_TAXONOMY)
     max_answers: int = DEFAULT_MAX_ANSWERS
     max_share: float | None = None           # None: propose's default
+    semantic_floor: float | None = None      # None: propose's default
+    merge_duplicates: bool = True
     lint: dict[str, Any] = field(default_factory=dict)
     out: Path = Path(DEFAULT_OUT)
     requests: str | None = None              # a path (resolved): the request history
@@ -178,13 +184,15 @@ def read_project(path: str | Path, *, check_files: bool = True) -> Project:
                 body[key] = [value]
                 ok = True
             if not ok:
-                want = {str: "a string", int: "an integer", float: "a number", list: "a list of strings"}[typ]
+                want = {str: "a string", int: "an integer", float: "a number", list: "a list of strings",
+                        bool: "true or false"}[typ]
                 raise SchemaError(f"[{section}] {key} must be {want}", path=p, line=line, found=repr(value))
             if typ is int and value < 1:
                 raise SchemaError(f"[{section}] {key} must be at least 1", path=p, line=line, found=repr(value))
             if typ is float and not 0 < value <= 1:
                 raise SchemaError(f"[{section}] {key} must be a share above 0 and at most 1", path=p, line=line,
-                                  found=repr(value), hint="e.g. 0.1 for 10% of the list")
+                                  found=repr(value), hint="e.g. 0.2" if key == "semantic_floor"
+                                  else "e.g. 0.1 for 10% of the list")
 
     root = p.parent
     inputs = data.get("inputs", {})
@@ -224,6 +232,8 @@ def read_project(path: str | Path, *, check_files: bool = True) -> Project:
         taxonomy=root / data.get("taxonomy", {}).get("folder", DEFAULT_TAXONOMY),
         max_answers=data.get("propose", {}).get("max_answers", DEFAULT_MAX_ANSWERS),
         max_share=data.get("propose", {}).get("max_share"),
+        semantic_floor=data.get("propose", {}).get("semantic_floor"),
+        merge_duplicates=data.get("propose", {}).get("merge_duplicates", True),
         lint=lint,
         out=root / data.get("release", {}).get("out", DEFAULT_OUT),
         requests=resolve("requests", inputs.get("requests"), must_exist=True),

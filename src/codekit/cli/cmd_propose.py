@@ -41,7 +41,14 @@ def propose(
     semantic_floor: Optional[str] = typer.Option(
         None, "--semantic-floor",
         help="Shared words and a shared division count only where the sentence model finds the names alike "
-        "above this similarity (in full from 0.2 above it); 'none' switches it off (default 0.2).",
+        "above this similarity (in full from 0.2 above it); 'none' switches it off (default: the project's "
+        "[propose] semantic_floor, else 0.2).",
+    ),
+    keep_duplicates: bool = typer.Option(
+        False, "--keep-duplicates", metavar="",
+        help="Offer codes of one division whose names read the same (\"Protective Custody\", \"Services - "
+        "Protective Custody\") as separate answers; by default they are one answer and the others are drafted as "
+        "merged into the code with the most requests (also [propose] merge_duplicates = false).",
     ),
     constraints: Optional[Path] = typer.Option(
         None, "--constraints", help="YAML file with must_link / cannot_link pairs (format: codekit.propose.constraints)."
@@ -106,14 +113,17 @@ def propose(
 
     share = _share_or_none("--max-share", max_share,
                            proj.max_share if proj is not None and proj.max_share is not None else DEFAULT_MAX_SHARE)
-    floor = _share_or_none("--semantic-floor", semantic_floor, DEFAULT_SEMANTIC_FLOOR)
+    floor = _share_or_none("--semantic-floor", semantic_floor,
+                           proj.semantic_floor if proj is not None and proj.semantic_floor is not None
+                           else DEFAULT_SEMANTIC_FLOOR)
+    merge_duplicates = not keep_duplicates and (proj.merge_duplicates if proj is not None else True)
     with progress("proposing", total=None, enabled=not as_json) as advance:
         cat, log = load_inputs(catalogue, errors, format=format, definitions=definitions, columns=columns,
                                seed=seed, advance=advance, sample=sample)
         result = run_propose(
             cat, log, strategy=strategy, n_categories=categories, threshold=threshold, max_size=max_size,
             constraints=cons, weights=weights, against=against, seed=seed, progress=advance, linkage=linkage,
-            max_answers=max_answers, max_share=share, semantic_floor=floor,
+            max_answers=max_answers, max_share=share, semantic_floor=floor, merge_duplicates=merge_duplicates,
         )
         n_written = 0
         started = None

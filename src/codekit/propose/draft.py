@@ -40,6 +40,11 @@ def _notes(cat, catalogue) -> str:
     if dups:
         lines.append("Near-duplicate codes (their answers read the same; merge or tell apart): "
                      + "; ".join(", ".join(d) for d in dups) + ".")
+    merged = getattr(cat, "merged", None) or []
+    if merged:
+        lines.append("Near-duplicate codes drafted as one answer (`merged:` below; to offer one on its own again, "
+                     "delete its entry and give it a route): "
+                     + "; ".join(f"{c} into {i}" for c, i, _ in merged) + ".")
     unplain = (getattr(cat, "tree", None) or {}).get("unplain") or []
     if unplain:
         lines.append(f"Answers kept as the internal name (no plain word in it; write them by hand): {len(unplain)} "
@@ -53,7 +58,7 @@ def _notes(cat, catalogue) -> str:
 def category_for(cat, catalogue, *, max_answers: int = 7):
     """The draft :class:`PublicCategory` of one proposed category: its question tree (drafted by
     :func:`codekit.propose.tree.build_tree` when the proposal did not carry one), its synonyms."""
-    from codekit.taxonomy.model import Choice, PublicCategory, Question, Route
+    from codekit.taxonomy.model import Choice, Merge, PublicCategory, Question, Route
 
     members = [catalogue[c] for c in cat.members]
     divs = sorted({m.division for m in members if m.division})
@@ -77,6 +82,7 @@ def category_for(cat, catalogue, *, max_answers: int = 7):
     return PublicCategory(
         id=cat.id, label=cat.label, groups=(group,), questions=questions, routes=routes,
         synonyms=tuple(getattr(cat, "synonyms", ()) or ()), notes=_notes(cat, catalogue),
+        merged=tuple(Merge(c, i, r) for c, i, r in (getattr(cat, "merged", None) or ())),
     )
 
 

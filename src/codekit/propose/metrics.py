@@ -222,7 +222,8 @@ def draft_quality(taxonomy, catalogue: Catalogue, *, max_answers: int = 7,
     n_active = sum(1 for c in catalogue.codes if c.active) or len(catalogue.codes)
     prefixes = code_prefixes(list(names)) | internal_prefixes(names.values())
     cats = list(taxonomy)
-    sizes = sorted(((len(set(c.codes())), c.id) for c in cats), reverse=True)
+    # a category holds the codes it routes to and those merged into them
+    sizes = sorted(((len(set(c.codes()) | {m.code for m in c.merged}), c.id) for c in cats), reverse=True)
 
     def squash(s: str) -> str:
         return re.sub(r"[\W_]+", "", T.fold(s))

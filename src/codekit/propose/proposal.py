@@ -46,6 +46,8 @@ class Category:
     #: The draft's questions and routes (:func:`codekit.propose.tree.build_tree`).
     tree: dict[str, Any] = field(default_factory=dict)
     synonyms: list[str] = field(default_factory=list)
+    #: ``(code, into, reason)``: near-duplicates drafted as one answer (see ``propose(merge_duplicates=)``).
+    merged: list[tuple[str, str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         t = self.tree or {}
@@ -54,6 +56,7 @@ class Category:
             "rationale": self.rationale, "routing_questions": self.routing_questions, "jargon": list(self.jargon),
             "questions": len(t.get("questions") or []), "max_answers": t.get("max_answers", 0),
             "split_by": list(t.get("split_by") or []), "synonyms": list(self.synonyms),
+            "merged": [{"code": c, "into": i, "reason": r} for c, i, r in self.merged],
         }
 
 
@@ -112,6 +115,7 @@ def propose(
     linkage: str = "auto",
     max_share: float | None = DEFAULT_MAX_SHARE,
     semantic_floor: float | None = DEFAULT_SEMANTIC_FLOOR,
+    merge_duplicates: bool = True,
 ) -> Proposal:
     """Propose public categories for ``catalogue`` (with the error ``log`` when given).
 
@@ -125,6 +129,10 @@ def propose(
     merges that would exceed it are refused, so an oversized category is split along the same signals.
     ``semantic_floor`` (default :data:`~codekit.propose.signals.DEFAULT_SEMANTIC_FLOOR`; None: off) lets the
     sentence model's similarity arbitrate word overlap and shared divisions (:data:`~codekit.propose.signals.GATED`).
+    ``merge_duplicates`` (default on): codes of one category and one division whose names read the same once
+    plain ("Protective Custody", "Services - Protective Custody") are one answer, routed to the code with the
+    most requests; the others are drafted as ``merged`` into it (validation checks no required field is lost;
+    a merge that would lose one is not drafted).
     """
     from codekit.propose.labels import (
         code_prefixes, jargon_flags, label_shape_flags, list_words, suggest_label, tell_labels_apart, unit_words,
@@ -263,15 +271,18 @@ def propose(
             "mean_similarity": _mean_similarity(sig, idx),
             "alike_by": _signal_means(sig, idx),
         }
+        merged = _draft_merges(mem, catalogue, prefixes=prefixes, known=known) if merge_duplicates else []
+        folded = {m[0] for m in merged}
+        keep = [j for j, c in enumerate(mem) if c.code not in folded]
         tree = build_tree(
-            [c.code for c in mem], [c.name for c in mem], max_answers=max_answers, prefixes=prefixes,
-            similarity=lambda sub, idx=idx: sig.block_similarity([idx[j] for j in sub]),
+            [mem[j].code for j in keep], [mem[j].name for j in keep], max_answers=max_answers, prefixes=prefixes,
+            similarity=lambda sub, idx=idx, keep=keep: sig.block_similarity([idx[keep[j]] for j in sub]),
             label=lambda names: suggest_label(names, avoid=avoid, ok=ok), context=label,
             org_names=org_names, known=known,
         )
         cats.append(Category(
             number=lab, id=cid, label=label, members=[c.code for c in mem], rationale=rationale,
-            routing_questions=tree["depth"], tree=tree,
+            routing_questions=tree["depth"], tree=tree, merged=merged,
             synonyms=draft_synonyms([c.name for c in mem], label=label, keywords=[c.keywords for c in mem],
                                     vocabulary=vocabulary, prefixes=prefixes, known=known),
             jargon=jargon_flags(label, divisions=divisions, sections=sections, codes=code_set, prefixes=prefixes,
@@ -309,6 +320,31 @@ def propose(
         catalogue=catalogue, labels=labels, categories=cats, metrics=metrics, params=params,
         signals=sig.summary(), against=scores, warnings=warnings,
     )
+
+
+def _draft_merges(mem: list, catalogue: Catalogue, *, prefixes: frozenset[str], known: Any) -> list[tuple[str, str, str]]:
+    """``(code, into, reason)`` for the near-duplicates among one category's members (:func:`codekit.propose.tree.
+    duplicate_groups`): each folds into the one of its group with the most requests (the first on a tie). A merge
+    that would lose a required field (:func:`codekit.validate.checks.merge_findings`) is left out."""
+    from codekit.propose.tree import duplicate_groups
+    from codekit.taxonomy.model import Merge, PublicCategory, Route, Taxonomy
+    from codekit.validate.checks import merge_findings
+
+    if len(mem) < 2:
+        return []
+    out = []
+    for g in duplicate_groups([c.name for c in mem], [c.division for c in mem], prefixes=prefixes, known=known):
+        into = max(g, key=lambda i: (mem[i].volume or 0, -i))
+        for i in g:
+            if i != into:
+                out.append((mem[i].code, mem[into].code,
+                            f"near-duplicate: {mem[i].name!r} reads as {mem[into].name!r} (drafted by codekit propose)"))
+    if not out:
+        return []
+    probe = [PublicCategory(id="x", label="x", groups=("x",), routes=(Route(code=k),), merged=(Merge(f, k, r),))
+             for f, k, r in out]
+    bad = {f.code for f in merge_findings(Taxonomy(probe), catalogue)}
+    return [m for m in out if m[0] not in bad]
 
 
 def _summary_sample(idx: list[int], most: int = 400) -> list[int]:

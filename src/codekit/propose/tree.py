@@ -91,6 +91,27 @@ def build_tree(
     }
 
 
+def name_bag(name: str, *, prefixes: frozenset[str] = frozenset(), known: CatalogueWords | None = None) -> frozenset:
+    """The words of a code's plain name, stemmed, function words aside: near-duplicate codes share it
+    ("Protective Custody", "Services - Protective Custody", "Service - Protective Custody")."""
+    from codekit.propose.labels import FUNCTION_WORDS, _norm
+
+    full = plain_name(name, prefixes=prefixes, known=known)
+    return frozenset(_norm(w) for w in T.content_words(full or name) if w not in FUNCTION_WORDS)
+
+
+def duplicate_groups(names: Sequence[str], divisions: Sequence[str], *, prefixes: frozenset[str] = frozenset(),
+                     known: CatalogueWords | None = None) -> list[list[int]]:
+    """Groups (of two or more, in order) of the names that read the same once plain (:func:`name_bag`) and
+    belong to one division: codes a resident cannot tell apart, which the draft offers as one answer."""
+    by: dict[tuple, list[int]] = {}
+    for i, (nm, div) in enumerate(zip(names, divisions)):
+        bag = name_bag(nm, prefixes=prefixes, known=known)
+        if bag:
+            by.setdefault((div, bag), []).append(i)
+    return sorted((g for g in by.values() if len(g) > 1), key=lambda g: g[0])
+
+
 class _Builder:
     def __init__(self, codes, names, max_answers, prefixes, similarity, label):
         self.codes, self.names, self.k = codes, names, max_answers
@@ -143,10 +164,7 @@ class _Builder:
 
     def _bag(self, i: int) -> frozenset:
         """The words of member ``i``'s plain name, stemmed, function words aside: near-duplicates share it."""
-        from codekit.propose.labels import FUNCTION_WORDS, _norm
-
-        full = plain_name(self.names[i], prefixes=self.prefixes, known=self.known)
-        return frozenset(_norm(w) for w in T.content_words(full or self.names[i]) if w not in FUNCTION_WORDS)
+        return name_bag(self.names[i], prefixes=self.prefixes, known=self.known)
 
     def _flatten_duplicates(self, groups):
         """A group of near-duplicates only ("Protective Custody", "Services - Protective Custody") asks no
@@ -258,6 +276,17 @@ class _Builder:
         reads "Other business complaint", "Other motor vehicle noise"."""
         if len(groups) < 2 or OTHER_LABEL in out:
             return
+        if self.context_label and not answered:  # an answer that reads as the category's label beside more
+            # specific ones ("Maintenance hole damage" beside "Maintenance Hole - Missing Cover"): the general one.
+            # Not where no other answer is about the label's subject ("Games" beside "Watercraft").
+            label = _same(self.context_label)
+            same = [j for j, x in enumerate(out) if _same(x) == label]
+            subject = name_bag(self.context_label, prefixes=self.prefixes, known=self.known)
+            about = same and any(subject & self._bag(i) for k, g in enumerate(groups) if k != same[0] for i in g[0])
+            if len(same) == 1 and about and groups[same[0]][1] != ("",):
+                full = sentence(self.context_label)
+                out[same[0]] = "Other " + (full[:1].lower() + full[1:] if _lower_ok_label(full) else full)
+                return
         said = answered | self.context
         for j, (members, word) in enumerate(groups):
             if len(members) != 1 or word == ("",) or level[j] < 0:

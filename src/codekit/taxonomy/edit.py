@@ -1001,9 +1001,10 @@ def regroup(taxonomy_dir: Any, categories: Iterable[str], groups: Iterable[str],
 
 
 def codes_of(taxonomy_dir: Any, category: str) -> list[str]:
-    """The codes the routes of ``category`` name, in route order (for ``retire --category``)."""
+    """The codes the routes of ``category`` name, in route order, then the codes merged into them (for
+    ``retire --category``: the whole category goes)."""
     cat = _Work(taxonomy_dir).category(category)
-    return list(dict.fromkeys(r.code for r in cat.routes if r.code))
+    return list(dict.fromkeys([*(r.code for r in cat.routes if r.code), *(m.code for m in cat.merged)]))
 
 
 def retire(taxonomy_dir: Any, codes: Iterable[str], reason: str, *, date: str | None = None,
