@@ -36,6 +36,12 @@ def test_duplicate_groups_read_the_same_once_plain_and_share_a_division():
     # the same name in two divisions is not a near-duplicate (a merge must stay in one division)
     assert duplicate_groups(["Mulching", "Mulching"], ["Parks", "Environment"]) == []
     assert duplicate_groups(["Graffiti", "Graffiti - Park"], ["D", "D"]) == []
+    # two programmes whose names differ only in their acronyms are two things, not one
+    assert duplicate_groups(["RNFP Request for Letter of Clearance", "TPPR Request for Letter of Clearance"],
+                            ["D", "D"], prefixes=frozenset({"rnfp", "tppr"})) == []
+    # names with nothing plain in them are told apart by their queue ids only: never merged
+    assert duplicate_groups(["UNMAPPED - TSO-OPS3", "UNMAPPED - TW-SSL2", "Unknown - 30080-EH", "Unknown - 30080-ROE"],
+                            ["D"] * 4) == []
 
 
 def test_the_draft_offers_one_answer_and_merges_the_others(tmp_path):

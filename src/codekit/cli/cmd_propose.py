@@ -195,6 +195,10 @@ def render(data: dict) -> None:
     out.print(t)
     if m["jargon"]["n_flagged"]:
         out.print(f"{m['jargon']['n_flagged']} labels flagged for jargon (see --json for all)")
+    n_merged = sum(len(c.get("merged") or []) for c in data["categories"])
+    if n_merged:
+        out.print(f"{n_merged} near-duplicate codes drafted as merged into the code with the most requests "
+                  "(one answer each; --keep-duplicates offers them apart)", markup=False)
     err = err_console()
     for w in data["warnings"]:
         err.print(f"[yellow]warning:[/yellow] {esc(w)}")

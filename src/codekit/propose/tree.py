@@ -104,12 +104,35 @@ def duplicate_groups(names: Sequence[str], divisions: Sequence[str], *, prefixes
                      known: CatalogueWords | None = None) -> list[list[int]]:
     """Groups (of two or more, in order) of the names that read the same once plain (:func:`name_bag`) and
     belong to one division: codes a resident cannot tell apart, which the draft offers as one answer."""
+    from codekit.propose.labels import FUNCTION_WORDS, _norm
+
     by: dict[tuple, list[int]] = {}
+    dropped: dict[int, frozenset] = {}
     for i, (nm, div) in enumerate(zip(names, divisions)):
+        full = plain_name(nm, prefixes=prefixes, known=known)
+        if full is None:
+            continue  # nothing plain in it ("Unknown - TSO-CMP04"): the queue id is all that tells it apart
         bag = name_bag(nm, prefixes=prefixes, known=known)
         if bag:
             by.setdefault((div, bag), []).append(i)
-    return sorted((g for g in by.values() if len(g) > 1), key=lambda g: g[0])
+            # what the plain name left out ("Services", "SW", "RNFP"): where two names each left out something
+            # different ("RNFP Request for ..." and "TPPR Request for ...", two programmes), that is what tells
+            # them apart, and they are not merged
+            kept = {_norm(w) for w in T.content_words(full)}
+            dropped[i] = frozenset(_norm(w) for w in T.content_words(nm) if w not in FUNCTION_WORDS) - kept
+    out = []
+    for g in by.values():
+        if len(g) < 2:
+            continue
+        if len({dropped[i] for i in g if dropped[i]}) <= 1:
+            out.append(g)
+            continue
+        by_dropped: dict[frozenset, list[int]] = {}
+        for i in g:
+            if dropped[i]:
+                by_dropped.setdefault(dropped[i], []).append(i)
+        out.extend(sub for sub in by_dropped.values() if len(sub) > 1)
+    return sorted(out, key=lambda g: g[0])
 
 
 class _Builder:
