@@ -356,3 +356,15 @@ def test_quality_counts_each_bad_input_rule(tmp_path):
         "rows": 6, "created_missing": 1, "created_unparsed": 0, "closed_unparsed": 1, "closed_before_created": 1,
         "status_unknown": 1, "closed_without_date": 1, "mixed_time_zones": 1}
     assert q["unknown_statuses"] == {"Parked": 1}
+
+
+def test_convert_log_from_requests_with_no_event_writes_nothing(tmp_path):
+    """Rows no rule matches would give an empty log every later command refuses: refused here, nothing written."""
+    p = tmp_path / "rows.csv"
+    p.write_text("type,opened,status\nPothole,2024-01-01,Closed\nGraffiti,2024-01-02,Open\n", encoding="utf-8")
+    out = tmp_path / "e.parquet"
+    r = run_cli("convert-log", p, out, "--from-requests", "--columns", "code=type,created=opened,status=status")
+    assert r.exit_code == 2, r.stderr
+    assert r.stderr.startswith(f"Error: {p}: no error event can be derived from the 2 requests: no rule matched "
+                               "(0 with a resolution text); nothing written."), r.stderr
+    assert not out.exists() and not list(tmp_path.glob(".*tmp*"))

@@ -167,6 +167,16 @@ def derive_error_log(src: str | Path, dst: str | Path, *, format: str | None = N
         with atomic_path(out, inputs=[src]) as tmp:
             events.sink_parquet(tmp, compression="zstd")
             by_kind = pl.scan_parquet(tmp).group_by("kind").agg(pl.len().alias("n")).collect()
+            if by_kind.height == 0:  # a log every later command refuses as empty: nothing is written
+                matched = sum(counts["matched"].values())
+                why = (f"no rule matched ({counts['unmatched_with_text']} with a resolution text)" if not matched
+                       else f"{matched} matched a rule, none with a creation time an error log can carry")
+                raise InputError(
+                    f"no error event can be derived from the {counts['requests']} requests: {why}; nothing written",
+                    path=Path(src),
+                    hint="the rows carry no re-coding, cancellation, duplicate or referral to derive events from "
+                         "(docs/timelines.md, 'Error events from request histories'); give an intake error log",
+                )
         result_format = table.format
     kinds = {r["kind"]: int(r["n"]) for r in by_kind.iter_rows(named=True)}
     return {
