@@ -30,7 +30,9 @@ def _q(v):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from codekit.analyse.history import derive_error_log
+    from codekit.analyse.history import derive_error_log, rule_counts
+    from codekit.errors import InputError
+    from codekit.io.requests import load_requests
     from codekit.analyse.timelines import build_timelines
 
     ap = argparse.ArgumentParser()
@@ -47,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         if not src.exists():
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            ev = derive_error_log(src, Path(tmp) / "errors.parquet")
+            try:
+                ev = derive_error_log(src, Path(tmp) / "errors.parquet")
+            except InputError:  # no event can be derived (Bloomington's 21 requests): the rules' counts only
+                with load_requests(src) as table:
+                    table.materialise()
+                    ev = {"by_kind": {}, "rules": rule_counts(table)}
         res = build_timelines(src)
         c, o = res["counts"], res["overall"]
         lines += [f"## {title}", "", f"`{rel}` ({res['format']}); as of {res['as_of']}", "",
