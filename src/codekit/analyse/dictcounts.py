@@ -158,6 +158,22 @@ def _combos_keys(combos: "np.ndarray", counts: "np.ndarray", maps: list["np.ndar
     return key, counts.astype(np.int64, copy=False)
 
 
+def _spans(rows: list[int], target: int = _BATCH_ROWS // 4) -> list[list[int]]:
+    """Consecutive row groups in spans of about ``target`` rows (a larger row group is a span of its own)."""
+    spans: list[list[int]] = []
+    cur: list[int] = []
+    n = 0
+    for i, r in enumerate(rows):
+        if cur and n + r > target:
+            spans.append(cur)
+            cur, n = [], 0
+        cur.append(i)
+        n += r
+    if cur:
+        spans.append(cur)
+    return spans
+
+
 def parquet_tables(path: str, columns: dict[str, str | None], confusion_kinds: tuple[str, ...],
                    threads: int) -> dict[str, "pl.DataFrame"] | None:
     """``errorstats.raw_tables`` of a Parquet log from its dictionary encoding, or None (take the polars path).
@@ -197,12 +213,21 @@ def _parquet_tables(path: str, columns: dict[str, str | None], confusion_kinds: 
         norm = pl.Series(values, dtype=pl.String).str.strip_chars().str.to_lowercase()
         return np.append(norm.is_in(list(confusion_kinds)).to_numpy(), False)
 
-    def count_group(i: int) -> dict[str, list]:
+    def batches(reader, span: list[int]):
+        if len(span) == 1:  # one row group, read in bounded batches however large it is
+            yield from reader.iter_batches(batch_size=_BATCH_ROWS, row_groups=span, columns=names, use_threads=False)
+            return
+        # small row groups read together, their dictionaries unified, as one batch: a batch per row group of a
+        # few thousand rows would spend more on each call than on the counting
+        table = reader.read_row_groups(span, columns=names, use_threads=False).unify_dictionaries().combine_chunks()
+        yield from table.to_batches()
+
+    def count_group(span: list[int]) -> dict[str, list]:
         reader = getattr(readers, "file", None)
         if reader is None:
             reader = readers.file = pq.ParquetFile(path, read_dictionary=names, pre_buffer=False)
         out: dict[str, list] = {t: [] for t in TABLES}
-        for batch in reader.iter_batches(batch_size=_BATCH_ROWS, row_groups=[i], columns=names, use_threads=False):
+        for batch in batches(reader, span):
             n = batch.num_rows
             if n == 0:
                 continue
@@ -241,12 +266,13 @@ def _parquet_tables(path: str, columns: dict[str, str | None], confusion_kinds: 
                 out["pairs"].append(_count(flat, space, [s_map, c_map, kc_map]))
         return out
 
-    workers = max(1, min(threads, groups))
+    spans = _spans([first.metadata.row_group(i).num_rows for i in range(groups)])
+    workers = max(1, min(threads, len(spans)))
     if workers == 1:
-        parts = [count_group(i) for i in range(groups)]
+        parts = [count_group(sp) for sp in spans]
     else:
         with ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(count_group, range(groups)))
+            parts = list(pool.map(count_group, spans))
     values = {c: v.values() for c, v in ids.items()}
     tables = {}
     for table, cols in TABLES.items():
