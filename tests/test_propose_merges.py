@@ -35,6 +35,8 @@ def test_duplicate_groups_read_the_same_once_plain_and_share_a_division():
     assert duplicate_groups(names, ["D"] * len(names)) == [[0, 1, 2], [3, 4]]
     # the same name in two divisions is not a near-duplicate (a merge must stay in one division)
     assert duplicate_groups(["Mulching", "Mulching"], ["Parks", "Environment"]) == []
+    # nor one kept once per district or team (a section of its own)
+    assert duplicate_groups(["Pothole", "Pothole"], [("Roads", "North"), ("Roads", "South")]) == []
     assert duplicate_groups(["Graffiti", "Graffiti - Park"], ["D", "D"]) == []
     # two programmes whose names differ only in their acronyms are two things, not one
     assert duplicate_groups(["RNFP Request for Letter of Clearance", "TPPR Request for Letter of Clearance"],

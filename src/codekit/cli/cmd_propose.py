@@ -46,7 +46,7 @@ def propose(
     ),
     keep_duplicates: bool = typer.Option(
         False, "--keep-duplicates", metavar="",
-        help="Offer codes of one division whose names read the same (\"Protective Custody\", \"Services - "
+        help="Offer codes of one division and section whose names read the same (\"Protective Custody\", \"Services - "
         "Protective Custody\") as separate answers; by default they are one answer and the others are drafted as "
         "merged into the code with the most requests (also [propose] merge_duplicates = false).",
     ),

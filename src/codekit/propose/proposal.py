@@ -129,7 +129,7 @@ def propose(
     merges that would exceed it are refused, so an oversized category is split along the same signals.
     ``semantic_floor`` (default :data:`~codekit.propose.signals.DEFAULT_SEMANTIC_FLOOR`; None: off) lets the
     sentence model's similarity arbitrate word overlap and shared divisions (:data:`~codekit.propose.signals.GATED`).
-    ``merge_duplicates`` (default on): codes of one category and one division whose names read the same once
+    ``merge_duplicates`` (default on): codes of one category, division and section whose names read the same once
     plain ("Protective Custody", "Services - Protective Custody") are one answer, routed to the code with the
     most requests; the others are drafted as ``merged`` into it (validation checks no required field is lost;
     a merge that would lose one is not drafted).
@@ -333,7 +333,8 @@ def _draft_merges(mem: list, catalogue: Catalogue, *, prefixes: frozenset[str], 
     if len(mem) < 2:
         return []
     out = []
-    for g in duplicate_groups([c.name for c in mem], [c.division for c in mem], prefixes=prefixes, known=known):
+    units = [(c.division, c.section) for c in mem]  # a merge never crosses a division or a section
+    for g in duplicate_groups([c.name for c in mem], units, prefixes=prefixes, known=known):
         into = max(g, key=lambda i: (mem[i].volume or 0, -i))
         for i in g:
             if i != into:

@@ -100,15 +100,17 @@ def name_bag(name: str, *, prefixes: frozenset[str] = frozenset(), known: Catalo
     return frozenset(_norm(w) for w in T.content_words(full or name) if w not in FUNCTION_WORDS)
 
 
-def duplicate_groups(names: Sequence[str], divisions: Sequence[str], *, prefixes: frozenset[str] = frozenset(),
+def duplicate_groups(names: Sequence[str], units: Sequence[object], *, prefixes: frozenset[str] = frozenset(),
                      known: CatalogueWords | None = None) -> list[list[int]]:
     """Groups (of two or more, in order) of the names that read the same once plain (:func:`name_bag`) and
-    belong to one division: codes a resident cannot tell apart, which the draft offers as one answer."""
+    belong to one organisational unit (``units``: the draft passes division and section, so that codes a list
+    keeps once per district or team are never folded into another district's): codes a resident cannot tell
+    apart, which the draft offers as one answer."""
     from codekit.propose.labels import FUNCTION_WORDS, _norm
 
     by: dict[tuple, list[int]] = {}
     dropped: dict[int, frozenset] = {}
-    for i, (nm, div) in enumerate(zip(names, divisions)):
+    for i, (nm, div) in enumerate(zip(names, units)):
         full = plain_name(nm, prefixes=prefixes, known=known)
         if full is None:
             continue  # nothing plain in it ("Unknown - TSO-CMP04"): the queue id is all that tells it apart
