@@ -9,7 +9,7 @@ so strings are made once per distinct value, at the end. Row groups are read and
 with its own reader.
 
 It is an optimisation with an exact reference, the polars queries in :mod:`codekit.analyse.errorstats`: the
-tables are the same (``tests/test_errorlog.py`` compares them). Anything outside what it handles returns ``None``
+tables are the same (``tests/test_errorlog_dictcounts.py`` compares them). Anything outside what it handles returns ``None``
 and the caller takes the polars path, which also words the error for a damaged file: a grouping column that is not
 text, more than 2**21 distinct values in a column, a row group whose index combinations do not fit in 63 bits,
 any error of pyarrow's.
