@@ -148,13 +148,29 @@ def test_torontos_default_draft_reads_plain(real_dir, tmp_path):
     q = draft_quality(tax, cat)
     assert q["questions"]["over_limit"] == 0 and q["questions"]["most_answers"] <= 7
     # answers that are the internal name of the code they lead to: under 10% (9.0% measured); against any name
-    # of the list, short plain answers ("Graffiti" under "Recycle bin") also count: 10.0% measured, 48 of them
+    # of the list, short plain answers ("Graffiti" under "Recycle bin") also count: 9.9% measured, 48 of them
     # the flagged queues of "Requests without a plain name" (near-duplicates are one answer, so fewer answers)
     assert q["answers"]["verbatim_own_share"] < 0.10, q["answers"]
-    assert q["answers"]["verbatim_share"] < 0.11, q["answers"]
+    assert q["answers"]["verbatim_share"] < 0.10, q["answers"]
     for query in ("pothole", "pot hole", "potholes"):
         assert q["search"][query]["finds_it"], (query, q["search"][query])
     labels = {c.label for c in tax}
     assert not labels & {"Tso", "Stand", "Heavy", "Services", "Investigate", "Complaint"}
     report = validate(tax, cat)  # every code reachable by exactly one path, the proof holds
     assert report.ok, report.counts()
+
+
+def test_a_one_word_facet_answer_names_the_kind_most_of_its_codes_are():
+    from codekit.propose.plain import catalogue_words
+    from codekit.propose.tree import _Builder
+
+    names = ["Res / Yard Waste / Not Picked Up", "Multi-Res / Yard Waste / Not Picked Up",
+             "Non-Res Yard Waste / Not Picked Up", "Multi-Res / Ewaste / Not Picked Up", "Hazardous Waste Pick-up"]
+    b = _Builder([f"c{i}" for i in range(len(names))], names, 7, frozenset(), None, None)
+    b.known = catalogue_words(names)
+    assert b._kinds_of("waste", list(range(len(names))), frozenset()) == "Yard or other waste"
+    # a word before it across a separator is no kind of it ("Investigate - Dog ...", "Res / Garbage ...")
+    names = ["Investigate - Dog Bite", "Investigate - Dog at Large", "Investigate - Dog Barking", "Dog Off Leash"]
+    b = _Builder([f"c{i}" for i in range(len(names))], names, 7, frozenset(), None, None)
+    b.known = catalogue_words(names)
+    assert b._kinds_of("dog", list(range(len(names))), frozenset()) is None

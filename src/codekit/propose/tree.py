@@ -236,7 +236,10 @@ class _Builder:
                 shown = tuple(w for w in word if w not in answered and w not in self.context)
                 if not shown or not _says_something(" ".join(shown)):
                     shown = word
-                out.append(sentence(_display(shown, [self.names[i] for i in members], self.prefixes)))
+                text = _display(shown, [self.names[i] for i in members], self.prefixes)
+                if len(shown) == 1:
+                    text = self._kinds_of(shown[0], members, answered) or text
+                out.append(sentence(text))
                 level.append(-1)
             else:
                 text = self.label([self.names[i] for i in members]) if self.label else ""
@@ -404,6 +407,30 @@ class _Builder:
         if other:
             out.append((other, ("",)))
         return out
+
+    def _kinds_of(self, w: str, members: list[int], answered: frozenset[str]) -> str | None:
+        """A one-word facet answer over several codes, with the kind most of its names give it: "Waste" over
+        sixteen "Yard Waste" codes and one "Ewaste" reads "Yard or other waste". The word written just before
+        ``w`` in half of the names at least (two at least); None when no word is."""
+        if len(members) < 3:
+            return None
+        import re
+
+        said = answered | self.context
+        before: Counter = Counter()
+        for i in members:
+            seq = self.seq[i]
+            raw = T.fold(self.names[i])
+            prev = {seq[j - 1] for j in range(1, len(seq)) if seq[j] == w}
+            # written just before it in one part of the name ("Yard Waste"), not across a separator
+            # ("Investigate - Dog ...", "Res / Garbage ...": a verb or a property type, not a kind)
+            before.update(p for p in prev if p not in said and p not in T.NAME_STOP_WORDS and p != w
+                          and not _codeish(p) and p not in self.prefixes and p in self.toks[i]
+                          and re.search(rf"(?<![\w-]){re.escape(p)} +{re.escape(w)}(?![\w-])", raw))
+        kinds = [k for k, n in sorted(before.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2 and n * 2 >= len(members)]
+        if not kinds:
+            return None
+        return f"{_display((kinds[0],), [], self.prefixes)} or other {w}"
 
     def _phrase(self, w: str, members: list[int]) -> tuple[str, ...]:
         """The longest run of words around ``w`` that every member's name has (folded words)."""
