@@ -219,3 +219,14 @@ def test_sample_log_round_trip(tmp_path):
     assert code_kind_counts(a).equals(code_kind_counts(b)) and code_kind_counts(b).equals(code_kind_counts(c))
     assert confusion_edges(a).equals(confusion_edges(c))
     assert scan_error_log(csv).collect().equals(mem.collect())
+
+
+@pytest.mark.parametrize("sep, name", [(";", "log.csv"), ("\t", "log.tsv"), ("\t", "log.csv")])
+def test_semicolon_and_tab_separated_logs(tmp_path, csv_log, sep, name):
+    """European spreadsheet exports separate with semicolons; .tsv with tabs: the same counts as the comma log."""
+    text = "\n".join([HEADER, *ROWS]).replace(",", sep) + "\n"
+    other = write(tmp_path, text, name=name)
+    a, b = scan_error_log(csv_log), scan_error_log(other)
+    assert as_set(code_kind_counts(a)) == as_set(code_kind_counts(b))
+    assert as_set(confusion_edges(a)) == as_set(confusion_edges(b))
+    assert as_set(channel_kind_counts(a)) == as_set(channel_kind_counts(b))

@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 LOG_FORMATS = ("csv", "parquet")
 REQUIRED_COLUMNS = tuple(k for k, (_, req, _) in ERROR_LOG_COLUMNS.items() if req)
 CANONICAL_COLUMNS = tuple(ERROR_LOG_COLUMNS)
-_SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".parq": "parquet"}
+_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet", ".parq": "parquet"}
 _HEAD_BYTES = 1 << 16
 
 
@@ -183,13 +183,13 @@ def scan_error_log(path: str | Path, format: str | None = None, *, categorical: 
     p = check_file(path)
     fmt = _check_format(format) if format else detect_log_format(p)
     if fmt == "csv":
-        names = _csv_header(p)
+        names, sep = _csv_header(p)
         # every column as text: the canonical casts in _canonical are cheaper than inference and never guess
         # Low-cardinality text (codes, kinds, channels) is read straight into Categorical: grouping on it is
         # much cheaper than on strings. ``lazy`` casts it back to String for everyone else.
         found = _missing(p, names)
         cats = {found[c]: pl.Categorical for c in GROUP_COLUMNS if c in found} if categorical else {}
-        lf = pl.scan_csv(p, infer_schema=False, schema_overrides=cats, encoding="utf8-lossy",
+        lf = pl.scan_csv(p, separator=sep, infer_schema=False, schema_overrides=cats, encoding="utf8-lossy",
                          truncate_ragged_lines=True)
     else:
         try:  # the footer only: names and row count, no data read
@@ -208,8 +208,10 @@ def scan_error_log(path: str | Path, format: str | None = None, *, categorical: 
                     raw=lf, exprs=exprs, group_exprs=_group_exprs(lf, names, str(p)))
 
 
-def _csv_header(p: Path) -> list[str]:
-    """The header names (BOM stripped) and a check that at least one data row follows."""
+def _csv_header(p: Path) -> tuple[list[str], str]:
+    """The header names (BOM stripped) and the separator (comma, semicolon or tab: European spreadsheet exports
+    use semicolons, see :func:`codekit.io.csvfile.sniff_delimiter`), and a check that at least one data row
+    follows."""
     import csv
     import io
 
@@ -231,8 +233,11 @@ def _csv_header(p: Path) -> list[str]:
         raise InputError("the error log is empty", path=p,
                          hint="export a log with a header line and at least one event")
     lines = text.splitlines()
+    from codekit.io.csvfile import sniff_delimiter
+
+    sep = sniff_delimiter(text, p)
     try:
-        header = next(csv.reader(io.StringIO(lines[0], newline="")), [])
+        header = next(csv.reader(io.StringIO(lines[0], newline=""), delimiter=sep), [])
     except csv.Error as e:
         raise SchemaError(f"the header is not valid CSV: {e}", path=p, line=1,
                           hint="check the quotes on the first line, or re-export the log") from None
@@ -241,7 +246,7 @@ def _csv_header(p: Path) -> list[str]:
         _missing(p, header)  # a wrong header is the more useful message
         raise InputError("the error log has no events (a header line only)", path=p,
                          hint="export a log with at least one event")
-    return header
+    return header, sep
 
 
 def _check_parquet_types(p: Path, names: list[str], lf: "pl.LazyFrame") -> None:
