@@ -302,7 +302,7 @@ def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str]
     ok = list_words(names) if ok is None else ok
     label = _suggest_label(names, max_words=max_words, avoid=avoid, ok=ok)
     if not label_shape_flags(label, names):
-        return label
+        return _with_small_words(label, names)
     low_avoid = frozenset(a.lower() for a in avoid)
     better = _noun_phrase(names, label, low_avoid, max_words + 1, ok)
     if better:
@@ -310,6 +310,51 @@ def suggest_label(names: list[str], *, max_words: int = 4, avoid: frozenset[str]
     if all(word_jargon(w, ok) or w in low_avoid for w in T.words(label)):  # "Tso": nothing plain to say
         return NO_PLAIN_LABEL
     return label
+
+
+#: Words a label may take back from a member's name when they stand between its words ("Excessive heat in a
+#: rental unit", not "Excessive heat rental unit"): articles and prepositions, never "and"/"or", which would join
+#: what the name keeps apart ("Christmas Tree / Not Picked Up").
+_SMALL_WORDS = frozenset("a an the in on at of for to with from by into".split())
+
+
+def _with_small_words(label: str, names: list[str]) -> str:
+    """The label with the articles and prepositions a member's name has between its words, as that name writes
+    them (the shortest such run over the names); the label itself when no name has its words that way."""
+    words = [T.fold(w) for w in label.split()]
+    if len(words) < 2:
+        return label
+    best = None
+    for nm in names:
+        toks = nm.replace("/", " / ").replace(" - ", " / ").split()
+        folded = [re.sub(r"[^\w]", "", T.fold(t)) for t in toks]
+        for start, f in enumerate(folded):
+            if f != words[0]:
+                continue
+            j, k, added = start, 0, False
+            while j < len(folded) and k < len(words):
+                if folded[j] == words[k]:
+                    k += 1
+                elif k and folded[j] in _SMALL_WORDS:
+                    added = True
+                else:
+                    break
+                j += 1
+            if k == len(words) and added:
+                span = folded[start:j]
+                if best is None or len(span) < len(best):
+                    best = span
+    if best is None:
+        return label
+    out, mine = [], iter(label.split())
+    k = 0
+    for f in best:  # the label's own words (its case), the name's small words between them
+        if k < len(words) and f == words[k]:
+            out.append(next(mine))
+            k += 1
+        else:
+            out.append(f)
+    return " ".join(out)
 
 
 #: The label of a category whose members' names hold no plain word ("Unknown - TSO-CMP04"): flagged, for
