@@ -473,6 +473,8 @@ def fmt(v) -> str:
 
 
 def _verdict(sc: dict, bases: dict, l: str) -> str:
+    """"yes" when ``sc`` beats every baseline's leave-one-city-out choice on list ``l`` on ARI and AMI, else by how
+    much it falls short."""
     margins = [(sc["ari"] - b[l][1]["ari"], sc["ami"] - b[l][1]["ami"]) for b in bases.values()]
     worst = min(min(a, b) for a, b in margins)
     return "yes" if all(a > 0 and b > 0 for a, b in margins) else f"no (short by {-worst:.3f})"
@@ -514,18 +516,15 @@ def loo_section(real: Path) -> list[str]:
             v, sc = r[l]
             mark = ""
             if m.startswith("codekit"):
-                margins = [(sc["ari"] - b[l][1]["ari"], sc["ami"] - b[l][1]["ami"]) for b in bases.values()]
-                win = all(a > 0 and b > 0 for a, b in margins)
-                worst = min(min(a, b) for a, b in margins)
-                mark = "yes" if win else f"no (short by {-worst:.3f})"
+                mark = _verdict(sc, bases, l)
                 if m.startswith("codekit (tuned"):
-                    verdict.append((l, win, worst))
+                    verdict.append((l, mark))
             lines.append(f"| {l if first else ''} | {m} | {v} | {fmt(sc['ari'])} | {fmt(sc['ami'])} | {mark} |")
             first = False
     lines += [
         "",
         "Leave-one-city-out, codekit beats every baseline (ARI and AMI): "
-        + ", ".join(f"{l}: {'yes' if w else f'no (short by {-m:.3f})'}" for l, w, m in verdict),
+        + ", ".join(f"{l}: {mark}" for l, mark in verdict),
         "",
         "With the semantic weight tuned too: "
         + ", ".join(f"{l}: " + _verdict(rows["codekit, semantic weight tuned too"][l][1], bases, l) for l in lists),

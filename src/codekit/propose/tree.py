@@ -94,10 +94,13 @@ def build_tree(
 def name_bag(name: str, *, prefixes: frozenset[str] = frozenset(), known: CatalogueWords | None = None) -> frozenset:
     """The words of a code's plain name, stemmed, function words aside: near-duplicate codes share it
     ("Protective Custody", "Services - Protective Custody", "Service - Protective Custody")."""
+    return _content_bag(plain_name(name, prefixes=prefixes, known=known) or name)
+
+
+def _content_bag(text: str) -> frozenset:
     from codekit.propose.labels import FUNCTION_WORDS, _norm
 
-    full = plain_name(name, prefixes=prefixes, known=known)
-    return frozenset(_norm(w) for w in T.content_words(full or name) if w not in FUNCTION_WORDS)
+    return frozenset(_norm(w) for w in T.content_words(text) if w not in FUNCTION_WORDS)
 
 
 def duplicate_groups(names: Sequence[str], units: Sequence[object], *, prefixes: frozenset[str] = frozenset(),
@@ -106,7 +109,7 @@ def duplicate_groups(names: Sequence[str], units: Sequence[object], *, prefixes:
     belong to one organisational unit (``units``: the draft passes division and section, so that codes a list
     keeps once per district or team are never folded into another district's): codes a resident cannot tell
     apart, which the draft offers as one answer."""
-    from codekit.propose.labels import FUNCTION_WORDS, _norm
+    from codekit.propose.labels import _norm
 
     by: dict[tuple, list[int]] = {}
     dropped: dict[int, frozenset] = {}
@@ -114,14 +117,13 @@ def duplicate_groups(names: Sequence[str], units: Sequence[object], *, prefixes:
         full = plain_name(nm, prefixes=prefixes, known=known)
         if full is None:
             continue  # nothing plain in it ("Unknown - TSO-CMP04"): the queue id is all that tells it apart
-        bag = name_bag(nm, prefixes=prefixes, known=known)
+        bag = _content_bag(full)  # name_bag, the plain name being at hand
         if bag:
             by.setdefault((div, bag), []).append(i)
             # what the plain name left out ("Services", "SW", "RNFP"): where two names each left out something
             # different ("RNFP Request for ..." and "TPPR Request for ...", two programmes), that is what tells
             # them apart, and they are not merged
-            kept = {_norm(w) for w in T.content_words(full)}
-            dropped[i] = frozenset(_norm(w) for w in T.content_words(nm) if w not in FUNCTION_WORDS) - kept
+            dropped[i] = _content_bag(nm) - {_norm(w) for w in T.content_words(full)}
     out = []
     for g in by.values():
         if len(g) < 2:
